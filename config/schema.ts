@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { idSchema } from '../server/src/contracts/ids.js';
+import { sensorKindSchema } from '../server/src/contracts/telemetry.js';
+
+/**
+ * The site configuration (SPEC §9): regions, depots, zones, sensors, cameras and the rules that
+ * turn readings into conditions and readiness. Every `config/*.yaml` file holds a part of it; the
+ * loader merges the parts and checks the whole against this one schema.
+ */
+
+const nameSchema = z.string().min(1).max(120);
+/** "HH:MM-HH:MM" local time; a range may cross midnight ("22:00-06:00"). */
+const timeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 07:30-17:00');
+
+export const DEPOT_TYPES = ['ammunition', 'fuel', 'equipment'] as const;
+export const ZONE_TYPES = ['ammunition_store', 'fuel_store', 'equipment_store', 'perimeter', 'gate', 'guardhouse', 'power_room', 'workshop'] as const;
+
+export const regionSchema = z.object({
+  id: idSchema,
+  name: nameSchema,
+  nameEn: nameSchema.optional(),
+}).strict();
+
+export const zoneSchema = z.object({
+  id: idSchema,
+  name: nameSchema,
+  nameEn: nameSchema.optional(),
+  type: z.enum(ZONE_TYPES),
+  /** times when doors in this zone may be open; outside them an open door is an alarm. Absent: always allowed. */
+  doorSchedule: z.array(timeRangeSchema).optional(),
+  /** overrides of the rule thresholds for this zone, per sensor kind */
+  limits: z.record(sensorKindSchema, z.object({ low: z.number().optional(), high: z.number().optional() }).strict()).optional(),
+}).strict();
+
+export const sensorSchema = z.object({
+  id: idSchema,
+  zone: idSchema,
+  kind: sensorKindSchema,
+  /** how often the device reports, seconds; "not reporting" after staleFactor × this */
+  intervalS: z.number().positive().max(86_400).default(30),
+  name: nameSchema.optional(),
+}).strict();
+
+export const cameraSchema = z.object({
+  id: idSchema,
+  zone: idSchema,
+  intervalS: z.number().positive().max(86_400).default(30),
+  name: nameSchema.optional(),
+}).strict();
+
+export const depotSchema = z.object({
+  id: idSchema,
+  name: nameSchema,
+  nameEn: nameSchema.optional(),
+  region: idSchema,
+  type: z.enum(DEPOT_TYPES),
+  position: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
+  /** the depot's local UTC offset in minutes, for door schedules (Vietnam: 420) */
+  utcOffsetMin: z.number().int().min(-720).max(840).default(420),
+  zones: z.array(zoneSchema).min(1),
+  sensors: z.array(sensorSchema).default([]),
+  cameras: z.array(cameraSchema).default([]),
+}).strict();
+
+export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export const severitySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severitySchema>;
+
+export const READINESS_LEVELS = ['ready', 'degraded', 'not_ready', 'unknown'] as const;
+export type ReadinessLevel = (typeof READINESS_LEVELS)[number];
+
+export const thresholdRuleSchema = z.object({
+  id: idSchema,
+  kind: sensorKindSchema,
+  /** limit applies only in zones of these types; absent: every zone */
+  zoneTypes: z.array(z.enum(ZONE_TYPES)).optional(),
+  high: z.number().optional(),
+  low: z.number().optional(),
+  /** the reading must come back this far inside the limit before the condition clears */
+  deadband: z.number().min(0).default(0),
+  severity: severitySchema,
+}).strict().refine((r) => r.high !== undefined || r.low !== undefined, { message: 'needs high or low' });
+
+export const stateRuleSchema = z.object({
+  id: idSchema,
+  kind: sensorKindSchema,
+  /** the value that means "active" (1 for smoke, water, fence…) */
+  active: z.number().default(1),
+  /** for doors: active only outside the zone's doorSchedule */
+  outsideSchedule: z.boolean().default(false),
+  zoneTypes: z.array(z.enum(ZONE_TYPES)).optional(),
+  severity: severitySchema,
+}).strict();
+
+export const rulesSchema = z.object({
+  thresholds: z.array(thresholdRuleSchema).default([]),
+  states: z.array(stateRuleSchema).default([]),
+  camera: z.object({
+    offline: severitySchema.default('major'),
+    notRecording: severitySchema.default('major'),
+    tamper: severitySchema.default('major'),
+    videoLoss: severitySchema.default('major'),
+  }).strict().default({ offline: 'major', notRecording: 'major', tamper: 'major', videoLoss: 'major' }),
+  collectorOffline: severitySchema.default('major'),
+  notReporting: severitySchema.default('major'),
+  /** a device is "not reporting" after this many expected intervals without a message */
+  staleFactor: z.number().min(1).max(100).default(3),
+  /** which readiness level an active condition of each severity imposes on its depot */
+  readiness: z.object({
+    critical: z.enum(READINESS_LEVELS).default('not_ready'),
+    major: z.enum(READINESS_LEVELS).default('degraded'),
+    minor: z.enum(READINESS_LEVELS).default('ready'),
+    warning: z.enum(READINESS_LEVELS).default('ready'),
+  }).strict().default({ critical: 'not_ready', major: 'degraded', minor: 'ready', warning: 'ready' }),
+}).strict();
+
+export const siteConfigSchema = z.object({
+  regions: z.array(regionSchema).min(1),
+  depots: z.array(depotSchema).min(1),
+  rules: rulesSchema,
+}).strict().superRefine((site, ctx) => {
+  // Cross-references the element schemas cannot see: unique ids, known regions and zones.
+  const regionIds = new Set<string>();
+  site.regions.forEach((r, i) => {
+    if (regionIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'id'], message: `duplicate region id "${r.id}"` });
+    regionIds.add(r.id);
+  });
+  const depotIds = new Set<string>();
+  site.depots.forEach((d, i) => {
+    if (depotIds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'id'], message: `duplicate depot id "${d.id}"` });
+    depotIds.add(d.id);
+    if (!regionIds.has(d.region)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'region'], message: `unknown region "${d.region}"` });
+    const zoneIds = new Set<string>();
+    d.zones.forEach((z, j) => {
+      if (zoneIds.has(z.id)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'zones', j, 'id'], message: `duplicate zone id "${z.id}"` });
+      zoneIds.add(z.id);
+    });
+    const deviceIds = new Set<string>();
+    for (const [list, items] of [['sensors', d.sensors], ['cameras', d.cameras]] as const) {
+      items.forEach((dev, j) => {
+        if (deviceIds.has(`${list}:${dev.id}`)) ctx.addIssue({ code: 'custom', path: ['depots', i, list, j, 'id'], message: `duplicate id "${dev.id}"` });
+        deviceIds.add(`${list}:${dev.id}`);
+        if (!zoneIds.has(dev.zone)) ctx.addIssue({ code: 'custom', path: ['depots', i, list, j, 'zone'], message: `unknown zone "${dev.zone}" in depot ${d.id}` });
+      });
+    }
+  });
+});
+
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+export type RegionConfig = z.infer<typeof regionSchema>;
+export type DepotConfig = z.infer<typeof depotSchema>;
+export type ZoneConfig = z.infer<typeof zoneSchema>;
+export type SensorConfig = z.infer<typeof sensorSchema>;
+export type CameraConfig = z.infer<typeof cameraSchema>;
+export type RulesConfig = z.infer<typeof rulesSchema>;
+export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
+export type StateRule = z.infer<typeof stateRuleSchema>;

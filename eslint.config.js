@@ -1,0 +1,51 @@
+// Lint what matters (STYLE habit 9): no import cycles, no floating promises, exhaustive switches,
+// and the layering of server/src (domain imports no I/O; http and realtime never import adapters).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+const ioModules = ['better-sqlite3', 'mqtt', 'aedes', 'express', 'socket.io', 'node:fs', 'node:http', 'node:net', 'pino'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', '.bench-peers/**', 'test-results/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: {
+      globals: { ...globals.node, ...globals.browser },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.svelte'] },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { typescript: false, node: true } },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    files: ['server/src/domain/**', 'server/src/contracts/**', 'config/schema.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ioModules, patterns: ['**/adapters/**', '**/services/**'] }] },
+  },
+  {
+    files: ['server/src/http/**', 'server/src/realtime/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/adapters/**'] }] },
+  },
+  {
+    files: ['scripts/**', 'bench/**', 'collectors/src/simulator/cli.ts', 'tests/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

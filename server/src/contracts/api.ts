@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { CameraHealth, CollectorState, HistoryPoint, SensorKind } from './telemetry.js';
+import type { ReadinessLevel, Severity } from '../../../config/schema.js';
+
+/** REST and Socket.IO shapes shared by the server and the board (SPEC §8). */
+
+export type { ReadinessLevel, Severity };
+export type Role = 'admin' | 'officer' | 'guard' | 'engineer' | 'display';
+export const ROLES = ['admin', 'officer', 'guard', 'engineer', 'display'] as const satisfies readonly Role[];
+
+/** Why a depot is not simply ready; `code` + `params` let the board phrase it in its language. */
+export interface Reason {
+  code: ReasonCode;
+  severity: Severity;
+  params: Record<string, string | number>;
+  /** the same in English, for tools that read the API directly */
+  text: string;
+}
+export type ReasonCode =
+  | 'threshold_high' | 'threshold_low' | 'state_active' | 'door_outside_schedule' | 'motion_outside_schedule'
+  | 'cameras_offline' | 'cameras_not_recording' | 'camera_tamper' | 'camera_video_loss'
+  | 'collector_offline' | 'not_reporting' | 'no_data';
+
+/** live status of one sensor or camera */
+export type DeviceStatus = 'normal' | 'alarm' | 'not_reporting' | 'unknown';
+
+export interface SensorView {
+  id: string;
+  kind: SensorKind;
+  zone: string;
+  unit: string;
+  value: number | null;
+  ts: number | null;
+  status: DeviceStatus;
+  /** the applicable limits, to draw the value against its normal range */
+  low?: number;
+  high?: number;
+}
+
+export interface CameraView {
+  id: string;
+  zone: string;
+  health: CameraHealth | null;
+  ts: number | null;
+  status: DeviceStatus;
+}
+
+export interface CollectorView {
+  state: CollectorState | 'unknown';
+  ts: number | null;
+  version?: string;
+  spooled: number;
+  /** messages rejected from this depot since start */
+  rejected: number;
+}
+
+export interface ZoneView { id: string; name: string; nameEn?: string; type: string }
+
+export interface DepotSummary {
+  id: string;
+  name: string;
+  nameEn?: string;
+  region: string;
+  type: string;
+  position: { lat: number; lon: number };
+  readiness: ReadinessLevel;
+  reasons: Reason[];
+  /** counts for the tile: cameras online / total, sensors in alarm */
+  counts: { sensors: number; sensorsAlarm: number; sensorsStale: number; cameras: number; camerasOnline: number };
+  collector: CollectorView;
+  /** epoch ms of the last message from this depot */
+  lastSeen: number | null;
+}
+
+export interface DepotDetail extends DepotSummary {
+  zones: ZoneView[];
+  sensors: SensorView[];
+  cameras: CameraView[];
+}
+
+export interface RegionSummary {
+  id: string;
+  name: string;
+  nameEn?: string;
+  readiness: ReadinessLevel;
+  depots: string[];
+  counts: Record<ReadinessLevel, number>;
+}
+
+export interface HistoryResponse { intervalMs: number; points: HistoryPoint[]; from: number; to: number }
+
+export interface MeResponse { username: string; role: Role; depots: string[] | null }
+
+export const loginRequestSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export interface LoginResponse { token: string; csrfToken: string; user: MeResponse }
+
+export const historyQuerySchema = z.object({
+  sensor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  camera: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  field: z.enum(['fps', 'bitrate_kbps', 'packet_loss_pct', 'storage_free_pct']).optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  /** shorthand for from = now - range: 1h, 6h, 24h, 7d, 30d */
+  range: z.enum(['1h', '6h', '24h', '7d', '30d']).optional(),
+}).refine((q) => (q.sensor === undefined) !== (q.camera === undefined), { message: 'give exactly one of sensor or camera', path: ['sensor'] });
+
+/** One normalised error shape for every failing REST call. */
+export interface ApiError { error: string; message: string; fields?: { path: string; message: string }[] }
+
+/** Socket.IO, server → client. Deltas arrive coalesced in one `live:batch` per flush. */
+export interface Snapshot {
+  serverTime: number;
+  regions: RegionSummary[];
+  depots: DepotDetail[];
+}
+export interface LiveBatch {
+  sensors: (SensorView & { depot: string })[];
+  cameras: (CameraView & { depot: string })[];
+  depots: DepotSummary[];
+  regions: RegionSummary[];
+}
+export interface ServerToClientEvents {
+  'live:snapshot': (s: Snapshot) => void;
+  'live:batch': (b: LiveBatch) => void;
+  'session:expired': () => void;
+}
+export interface ClientToServerEvents {
+  /** ask for a fresh snapshot (after a reconnect or a gap) */
+  'live:resync': (ack: (s: Snapshot) => void) => void;
+}
