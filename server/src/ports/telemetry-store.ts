@@ -1,4 +1,4 @@
-import type { HistoryQuery, HistorySeries, TelemetryPoint } from '../contracts/telemetry.js';
+import { MAX_HISTORY_POINTS, type HistoryQuery, type HistorySeries, type TelemetryPoint } from '../contracts/telemetry.js';
 
 /**
  * Where telemetry history lives: InfluxDB (v1-compatible HTTP API) or the embedded SQLite store.
@@ -11,9 +11,17 @@ export interface TelemetryStore {
   /**
    * One write attempt of a batch. Rewriting a point with the same measurement, tags and ts replaces it
    * (replay is idempotent). Throws TelemetryWriteError; `retryable` says whether trying again can help.
+   *
+   * Partial writes: a point the store cannot accept (non-finite number, type conflict, older than the
+   * retention policy…) does not sink its batch. The store writes the others, then throws a non-retryable
+   * TelemetryWriteError whose `rejected` is the number of refused points. Without `rejected`, a non-retryable
+   * error means none of the batch was written.
    */
   write(points: readonly TelemetryPoint[]): Promise<void>;
-  /** a server-side downsampled series: at most `maxPoints` (default 1000) buckets whatever the range */
+  /**
+   * A server-side downsampled series: at most `maxPoints` (default 1000) buckets whatever the range.
+   * Buckets are `historyBucketMs(query)` wide and aligned on `from`; empty buckets are left out.
+   */
   history(query: HistoryQuery): Promise<HistorySeries>;
   /** number of points of a measurement in [from, to), optionally for one depot (tests, benchmarks) */
   count(query: { measurement: TelemetryPoint['measurement']; depot?: string; from: number; to: number }): Promise<number>;
@@ -23,8 +31,21 @@ export interface TelemetryStore {
 }
 
 export class TelemetryWriteError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly status?: number) {
+  /**
+   * @param rejected on a partial write, how many points of the batch the store refused (the rest were written);
+   *   undefined when the whole batch failed.
+   */
+  constructor(message: string, readonly retryable: boolean, readonly status?: number, readonly rejected?: number) {
     super(message);
     this.name = 'TelemetryWriteError';
   }
+}
+
+/**
+ * The bucket width every store uses, so both return the same buckets for the same query: the smallest
+ * whole number of milliseconds that fits [from, to) into `maxPoints` buckets.
+ */
+export function historyBucketMs(query: Pick<HistoryQuery, 'from' | 'to' | 'maxPoints'>): number {
+  const maxPoints = Math.max(1, Math.floor(query.maxPoints ?? MAX_HISTORY_POINTS));
+  return Math.max(1, Math.ceil((query.to - query.from) / maxPoints));
 }

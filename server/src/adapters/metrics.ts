@@ -1,0 +1,37 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { IngestMetrics } from '../../../collectors/src/ingest.js';
+
+/**
+ * Every Prometheus metric DepotWatch exposes on /metrics, in one registry per app instance
+ * (no global default registry: two apps in one test process must not share counters).
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'depotwatch_' });
+  const accepted = new Counter({ name: 'depotwatch_ingest_messages_total', help: 'MQTT messages accepted, by type', labelNames: ['type'] as const, registers: [registry] });
+  const rejected = new Counter({ name: 'depotwatch_ingest_rejected_total', help: 'MQTT messages rejected, by reason and depot (collector)', labelNames: ['reason', 'depot'] as const, registers: [registry] });
+  const discovered = new Counter({ name: 'depotwatch_ingest_discovered_total', help: 'messages from devices not in the configuration', labelNames: ['depot'] as const, registers: [registry] });
+  const written = new Counter({ name: 'depotwatch_telemetry_points_written_total', help: 'points written to the telemetry store', registers: [registry] });
+  const failed = new Counter({ name: 'depotwatch_telemetry_points_failed_total', help: 'points the telemetry store refused as invalid', registers: [registry] });
+  const dropped = new Counter({ name: 'depotwatch_telemetry_points_dropped_total', help: 'points dropped because the write queue overflowed', registers: [registry] });
+  const retries = new Counter({ name: 'depotwatch_telemetry_write_retries_total', help: 'telemetry write attempts retried after a retryable error', registers: [registry] });
+  const writeSeconds = new Histogram({ name: 'depotwatch_telemetry_write_seconds', help: 'latency of one batch write', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  const queue = new Gauge({ name: 'depotwatch_telemetry_queue_points', help: 'points waiting to be written', registers: [registry] });
+  const clients = new Gauge({ name: 'depotwatch_live_clients', help: 'connected Socket.IO clients', registers: [registry] });
+  const liveBacklog = new Gauge({ name: 'depotwatch_live_pending_updates', help: 'coalesced updates waiting for slow clients', registers: [registry] });
+
+  const ingest: IngestMetrics = {
+    accepted: (type) => accepted.inc({ type }),
+    rejected: (reason, depot) => rejected.inc({ reason, depot }),
+    discovered: (depot) => discovered.inc({ depot }),
+  };
+  const writer = {
+    onWritten: (n: number, seconds: number) => { written.inc(n); writeSeconds.observe(seconds); },
+    onFailed: (n: number) => failed.inc(n),
+    onDropped: (n: number) => dropped.inc(n),
+    onRetry: () => retries.inc(),
+    queueDepth: (n: number) => queue.set(n),
+  };
+  return { registry, ingest, writer, clients, liveBacklog };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,51 @@
+import type { Role } from '../../contracts/api.js';
+import type { Session, SessionRepo, User, UserRepo } from '../../ports/users.js';
+import type { StateDb } from './state-db.js';
+
+interface UserRow { id: number; username: string; password_hash: string; role: Role; depots: string | null; disabled: number }
+
+const toUser = (r: UserRow): User => ({ id: r.id, username: r.username, role: r.role, depots: r.depots === null ? null : (JSON.parse(r.depots) as string[]), disabled: r.disabled === 1 });
+
+export function createUserRepo(db: StateDb): UserRepo {
+  const byName = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
+  const byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
+  const insert = db.prepare('INSERT INTO users (username, password_hash, role, depots, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  return {
+    findByUsername(username) {
+      const r = byName.get(username);
+      return r && { ...toUser(r), passwordHash: r.password_hash };
+    },
+    findById(id) {
+      const r = byId.get(id);
+      return r && toUser(r);
+    },
+    create(u, now) {
+      const info = insert.run(u.username, u.passwordHash, u.role, u.depots === null ? null : JSON.stringify(u.depots), now, now);
+      return { id: Number(info.lastInsertRowid), username: u.username, role: u.role, depots: u.depots, disabled: false };
+    },
+    count: () => countAll.get()?.n ?? 0,
+  };
+}
+
+interface SessionRow { user_id: number; csrf_token: string; expires_at: number; last_used_at: number }
+
+export function createSessionRepo(db: StateDb): SessionRepo {
+  const insert = db.prepare('INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const find = db.prepare<[string], SessionRow>('SELECT user_id, csrf_token, expires_at, last_used_at FROM sessions WHERE token_hash = ?');
+  const touch = db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE token_hash = ?');
+  const del = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
+  const delUser = db.prepare('DELETE FROM sessions WHERE user_id = ?');
+  const purge = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+  return {
+    create: (h, s: Session, now) => void insert.run(h, s.userId, s.csrfToken, now, s.lastUsedAt, s.expiresAt),
+    find(h) {
+      const r = find.get(h);
+      return r && { userId: r.user_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, lastUsedAt: r.last_used_at };
+    },
+    touch: (h, lastUsedAt, expiresAt) => void touch.run(lastUsedAt, expiresAt, h),
+    delete: (h) => void del.run(h),
+    deleteForUser: (id) => void delUser.run(id),
+    purgeExpired: (now) => purge.run(now).changes,
+  };
+}

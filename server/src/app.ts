@@ -1,0 +1,102 @@
+import express from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Server as IoServer } from 'socket.io';
+import type { Registry } from 'prom-client';
+import type { Logger } from './adapters/logger.js';
+import type { DiscoveredDevice } from '../../collectors/src/discovery.js';
+import type { AuthService } from './services/auth-service.js';
+import type { LiveState } from './services/live-state.js';
+import type { TelemetryStore } from './ports/telemetry-store.js';
+import type { Clock } from './ports/clock.js';
+import { requireAuth } from './http/auth-middleware.js';
+import { createAuthRouter } from './http/auth-router.js';
+import { createDepotsRouter } from './http/depots-router.js';
+import { createEngineerRouter } from './http/engineer-router.js';
+import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
+import { apiNotFound, errorMiddleware } from './http/errors.js';
+import { attachLiveSockets, type LiveServer } from './realtime/live-socket.js';
+
+export interface AppDeps {
+  auth: AuthService;
+  live: LiveState;
+  telemetry: Pick<TelemetryStore, 'history'>;
+  discovered: (filter: (depotId: string) => boolean) => DiscoveredDevice[];
+  probe: ReadinessProbe;
+  registry: Registry;
+  clock: Clock;
+  logger: Logger;
+  /** the built board (dist/web); absent in API-only tests */
+  webRoot?: string;
+  secureCookies?: boolean;
+  liveFlushMs?: number;
+  loginLimit?: number;
+  onClients?: (n: number) => void;
+  onBacklog?: (n: number) => void;
+}
+
+/** Express + Socket.IO around injected services; no I/O of its own until `listen`. */
+export function createApp(deps: AppDeps) {
+  const { logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      // everything from this host only; Chart.js and Svelte set inline style attributes
+      directives: { 'default-src': ["'self'"], 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'font-src': ["'self'"], 'upgrade-insecure-requests': null },
+    },
+    hsts: false, // air-gapped sites often run plain HTTP on the LAN; HSTS there would lock them out
+  }));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(cookieParser());
+
+  app.use(createOpsRouter({ probe: deps.probe, registry: deps.registry }));
+  app.use('/api/auth', createAuthRouter({ auth: deps.auth, logger: logger.child({ component: 'auth' }), secureCookies: deps.secureCookies ?? false, ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}) }));
+  app.use('/api', requireAuth(deps.auth));
+  app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
+  app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
+  app.use('/api', apiNotFound);
+
+  if (deps.webRoot && existsSync(deps.webRoot)) {
+    const root = resolve(deps.webRoot);
+    app.use(express.static(root, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => { if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache'); } }));
+    // hash routing means only "/" is a page, but keep deep links working for bookmarks
+    app.get('/{*splat}', (_req, res) => res.sendFile(join(root, 'index.html')));
+  }
+  app.use(errorMiddleware(logger.child({ component: 'http' })));
+
+  const http: HttpServer = createServer(app);
+  const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false } });
+  const sockets = attachLiveSockets(io, {
+    auth: deps.auth, live: deps.live, logger: logger.child({ component: 'live' }),
+    ...(deps.liveFlushMs !== undefined ? { flushMs: deps.liveFlushMs } : {}),
+    ...(deps.onClients ? { onClients: deps.onClients } : {}),
+    ...(deps.onBacklog ? { onBacklog: deps.onBacklog } : {}),
+  });
+
+  return {
+    http,
+    io,
+    sockets,
+    listen(port: number, host?: string): Promise<number> {
+      return new Promise((resolveListen, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const addr = http.address();
+          resolveListen(typeof addr === 'object' && addr ? addr.port : port);
+        });
+      });
+    },
+    async close(): Promise<void> {
+      sockets.stop();
+      await io.close(); // also closes the http server
+      http.closeAllConnections();
+    },
+  };
+}
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,48 @@
+import { Router, type CookieOptions } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { loginRequestSchema, type LoginResponse } from '../contracts/api.js';
+import type { Logger } from '../adapters/logger.js';
+import { toMe, type AuthService } from '../services/auth-service.js';
+import { principalOf, requireAuth, SESSION_COOKIE } from './auth-middleware.js';
+import { HttpError, parseOr400 } from './errors.js';
+
+export function createAuthRouter(deps: { auth: AuthService; logger: Logger; secureCookies: boolean; loginLimit?: number }): Router {
+  const { auth, logger } = deps;
+  const router = Router();
+  const cookie: CookieOptions = { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/' };
+
+  // Failed logins only count: 10 per 15 minutes per address and username, then 429.
+  const limiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: deps.loginLimit ?? 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase().slice(0, 64)}`,
+    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'too many failed logins, try again later')),
+  });
+
+  router.post('/login', limiter, async (req, res) => {
+    const body = parseOr400(loginRequestSchema, req.body);
+    const result = await auth.login(body.username, body.password);
+    if (!result) {
+      logger.warn({ username: body.username.slice(0, 64), ip: req.ip }, 'failed login');
+      throw new HttpError(401, 'bad_credentials', 'wrong username or password');
+    }
+    logger.info({ username: result.principal.username, role: result.principal.role, ip: req.ip }, 'login');
+    res.cookie(SESSION_COOKIE, result.token, cookie);
+    const response: LoginResponse = { token: result.token, csrfToken: result.principal.csrfToken, user: toMe(result.principal) };
+    res.json(response);
+  });
+
+  router.post('/logout', requireAuth(auth), (req, res) => {
+    auth.logout(principalOf(req));
+    res.clearCookie(SESSION_COOKIE, cookie);
+    res.status(204).end();
+  });
+
+  router.get('/me', requireAuth(auth), (req, res) => {
+    res.json(toMe(principalOf(req)));
+  });
+  return router;
+}

@@ -1,0 +1,28 @@
+import type { Role } from '../contracts/api.js';
+
+export interface User {
+  id: number;
+  username: string;
+  role: Role;
+  /** depot ids this user may see; null = every depot */
+  depots: string[] | null;
+  disabled: boolean;
+}
+
+export interface UserRepo {
+  findByUsername(username: string): (User & { passwordHash: string }) | undefined;
+  findById(id: number): User | undefined;
+  create(u: { username: string; passwordHash: string; role: Role; depots: string[] | null }, now: number): User;
+  count(): number;
+}
+
+export interface Session { userId: number; csrfToken: string; expiresAt: number; lastUsedAt: number }
+
+export interface SessionRepo {
+  create(tokenHash: string, s: Session, now: number): void;
+  find(tokenHash: string): Session | undefined;
+  touch(tokenHash: string, lastUsedAt: number, expiresAt: number): void;
+  delete(tokenHash: string): void;
+  deleteForUser(userId: number): void;
+  purgeExpired(now: number): number;
+}

@@ -1,0 +1,166 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import { join } from 'node:path';
+import { loadSiteConfig } from '../../config/loader.js';
+import type { SiteConfig } from '../../config/schema.js';
+import { DiscoveryRegistry } from '../../collectors/src/discovery.js';
+import { createIngest, type Ingest } from '../../collectors/src/ingest.js';
+import { createSimulator } from '../../collectors/src/simulator/simulator.js';
+import { createApp, type App } from './app.js';
+import { argon2Hasher } from './adapters/argon2.js';
+import { createInfluxStore } from './adapters/influx/influx-store.js';
+import type { Logger } from './adapters/logger.js';
+import { createMetrics } from './adapters/metrics.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
+import { openStateDb } from './adapters/sqlite/state-db.js';
+import { createSqliteTelemetryStore } from './adapters/sqlite/telemetry-store.js';
+import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
+import { buildSiteIndex } from './domain/site-index.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { TelemetryStore } from './ports/telemetry-store.js';
+import { createAuthService } from './services/auth-service.js';
+import { createLiveState } from './services/live-state.js';
+import { createTelemetryWriter } from './services/telemetry-writer.js';
+import type { Env } from './settings.js';
+
+export interface System {
+  httpPort: number;
+  mqttUrl: string;
+  app: App;
+  store: TelemetryStore;
+  /** the admin password generated on first start, if one was (printed once by main) */
+  generatedAdminPassword: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts every component in dependency order; stop() takes them down in reverse, draining
+ * the telemetry queue before the store closes.
+ */
+export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number } = {}): Promise<System> {
+  const clock = opts.clock ?? systemClock;
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) {
+      try { await s(); } catch (err) { logger.error({ err }, 'error while stopping'); }
+    }
+  };
+  try {
+    const site = opts.site ?? loadSiteConfig(env.CONFIG_DIR);
+    const index = buildSiteIndex(site);
+    const metrics = createMetrics();
+
+    const stateDb = openStateDb(join(env.DATA_DIR, 'depotwatch.db'));
+    stops.push(() => { stateDb.close(); });
+
+    const store: TelemetryStore = env.INFLUX_URL
+      ? createInfluxStore({ url: env.INFLUX_URL, db: env.INFLUX_DB, logger: logger.child({ component: 'influx' }), ...credentials(env) })
+      : createSqliteTelemetryStore({ path: join(env.DATA_DIR, 'telemetry.db'), logger: logger.child({ component: 'telemetry-sqlite' }), retentionDays: 400 });
+    await store.init().catch((err: unknown) => logger.error({ err }, 'telemetry store init failed; writes will retry'));
+    stops.push(() => store.close());
+
+    let broker: EmbeddedBroker | undefined;
+    if (!env.MQTT_URL) {
+      broker = await startEmbeddedBroker({ host: env.MQTT_HOST, port: env.MQTT_PORT, root: env.MQTT_TOPIC_ROOT, logger: logger.child({ component: 'broker' }) });
+      stops.push(() => broker?.close());
+    }
+    const mqttUrl = env.MQTT_URL ?? `mqtt://${env.MQTT_HOST.includes(':') ? `[${env.MQTT_HOST}]` : env.MQTT_HOST}:${broker?.port ?? env.MQTT_PORT}`;
+
+    const writer = env.INGEST
+      ? createTelemetryWriter(store, { logger: logger.child({ component: 'writer' }), metrics: metrics.writer })
+      : null;
+    if (writer) stops.push(() => writer.stop());
+
+    const live = createLiveState({ index: () => index, clock });
+    const discovery = new DiscoveryRegistry();
+    const mqtt = await connectMqtt(mqttUrl, env, logger);
+    stops.push(() => mqtt.endAsync());
+    const ingest: Ingest = createIngest({
+      mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer, discovery, clock, metrics: metrics.ingest,
+      logger: logger.child({ component: 'ingest' }),
+      // aedes has no shared subscriptions; with a single embedded broker there is one ingest anyway
+      ...(env.MQTT_URL && env.MQTT_SHARE_GROUP && env.INGEST ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
+      onAccepted: (msg, at) => live.apply(msg, at),
+      onRejected: (depotId) => live.noteRejected(depotId),
+    });
+    await ingest.start();
+    stops.push(() => ingest.stop());
+
+    const users = createUserRepo(stateDb);
+    const auth = createAuthService({ users, sessions: createSessionRepo(stateDb), hasher: argon2Hasher, clock });
+    const { generatedPassword } = await auth.ensureFirstAdmin(env.ADMIN_PASSWORD);
+
+    const app = createApp({
+      auth, live, telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
+      secureCookies: env.SECURE_COOKIES,
+      discovered: (f) => discovery.list(f),
+      onClients: (n) => metrics.clients.set(n),
+      onBacklog: (n) => metrics.liveBacklog.set(n),
+      probe: async () => ({
+        broker: mqtt.connected ? { ok: true } : { ok: false, error: 'not connected' },
+        telemetry: await store.ping().then(() => ({ ok: true }), (err: unknown) => ({ ok: false, error: String(err) })),
+        state: probeState(stateDb),
+      }),
+    });
+    const tick = setInterval(() => {
+      try {
+        app.sockets.publish(live.tick());
+      } catch (err) {
+        logger.error({ err }, 'live state tick failed');
+      }
+    }, opts.tickMs ?? 250);
+    stops.push(() => clearInterval(tick));
+    const purge = setInterval(() => auth.purgeExpired(), 3600_000);
+    purge.unref();
+    stops.push(() => clearInterval(purge));
+
+    const httpPort = await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+    stops.push(() => app.close());
+    logger.info({ port: httpPort, mqtt: mqttUrl, telemetry: store.kind }, 'DepotWatch listening');
+
+    const simulate = env.SIMULATE ?? (env.MQTT_URL ? 0 : site.depots.length);
+    if (simulate > 0) {
+      const sim = createSimulator({ mqttUrl, root: env.MQTT_TOPIC_ROOT, site, count: simulate, intervalScale: env.SIMULATE_SCALE, faults: true, logger: logger.child({ component: 'simulator' }) });
+      await sim.start();
+      stops.push(() => sim.stop());
+    }
+
+    return { httpPort, mqttUrl, app, store, generatedAdminPassword: generatedPassword, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function credentials(env: Readonly<Env>) {
+  return {
+    ...(env.INFLUX_TOKEN ? { token: env.INFLUX_TOKEN } : {}),
+    ...(env.INFLUX_USERNAME ? { username: env.INFLUX_USERNAME } : {}),
+    ...(env.INFLUX_PASSWORD ? { password: env.INFLUX_PASSWORD } : {}),
+  };
+}
+
+async function connectMqtt(url: string, env: Readonly<Env>, logger: Logger): Promise<MqttClient> {
+  const client = await connectAsync(url, {
+    clientId: `depotwatch-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+    clean: true,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
+    ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+  });
+  // Nagle's algorithm adds up to 40 ms to every small MQTT packet; alarms should not wait for it
+  (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+  client.on('connect', () => (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true));
+  client.on('offline', () => logger.warn('MQTT broker connection lost; reconnecting'));
+  client.on('error', (err) => logger.error({ err: err.message }, 'MQTT error'));
+  return client;
+}
+
+function probeState(db: ReturnType<typeof openStateDb>): { ok: boolean; error?: string } {
+  try {
+    db.prepare('SELECT 1').get();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: String(err) };
+  }
+}
