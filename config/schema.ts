@@ -29,7 +29,7 @@ export const zoneSchema = z.object({
   /** times when doors in this zone may be open; outside them an open door is an alarm. Absent: always allowed. */
   doorSchedule: z.array(timeRangeSchema).optional(),
   /** overrides of the rule thresholds for this zone, per sensor kind */
-  limits: z.record(sensorKindSchema, z.object({ low: z.number().optional(), high: z.number().optional() }).strict()).optional(),
+  limits: z.partialRecord(sensorKindSchema, z.object({ low: z.number().optional(), high: z.number().optional() }).strict()).optional(),
 }).strict();
 
 export const sensorSchema = z.object({
