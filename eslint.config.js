@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
@@ -19,7 +20,7 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.svelte'] },
     },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { typescript: false, node: true } },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-floating-promises': 'error',
@@ -34,11 +35,12 @@ export default tseslint.config(
   },
   {
     files: ['server/src/domain/**', 'server/src/contracts/**', 'config/schema.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ioModules, patterns: ['**/adapters/**', '**/services/**'] }] },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, allowTypeImports: true })), patterns: [{ group: ['**/adapters/**', '**/services/**'], allowTypeImports: true }] }] },
   },
   {
     files: ['server/src/http/**', 'server/src/realtime/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/adapters/**'] }] },
+    // types (the Logger) may come from adapters; code may not
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**'], allowTypeImports: true }] }] },
   },
   {
     files: ['scripts/**', 'bench/**', 'collectors/src/simulator/cli.ts', 'tests/**'],

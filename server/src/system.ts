@@ -17,8 +17,8 @@ import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.j
 import { buildSiteIndex } from './domain/site-index.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
-import { createAuthService } from './services/auth-service.js';
-import { createLiveState } from './services/live-state.js';
+import { createAuthService, type AuthService } from './services/auth-service.js';
+import { createLiveState, type LiveState } from './services/live-state.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
 import type { Env } from './settings.js';
 
@@ -27,6 +27,8 @@ export interface System {
   mqttUrl: string;
   app: App;
   store: TelemetryStore;
+  auth: AuthService;
+  live: LiveState;
   /** the admin password generated on first start, if one was (printed once by main) */
   generatedAdminPassword: string | null;
   stop(): Promise<void>;
@@ -124,7 +126,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       stops.push(() => sim.stop());
     }
 
-    return { httpPort, mqttUrl, app, store, generatedAdminPassword: generatedPassword, stop };
+    return { httpPort, mqttUrl, app, store, auth, live, generatedAdminPassword: generatedPassword, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -78,6 +78,9 @@ export const topics = {
   cameraHealth: (root: string, depotId: string, cameraId: string) => `${root}/${depotId}/cameras/${cameraId}/health`,
   collectorStatus: (root: string, depotId: string) => `${root}/${depotId}/collector/status`,
   collectorConfig: (root: string, depotId: string) => `${root}/${depotId}/collector/config`,
-  /** subscriptions the ingest needs: everything edge → centre */
-  ingestFilters: (root: string) => [`${root}/+/sensors/+`, `${root}/+/cameras/+/health`, `${root}/+/collector/status`],
+  /**
+   * The ingest takes the whole tree, not just the three edge → centre shapes, so that a collector
+   * publishing to a misspelt topic is counted as `bad_topic` for an engineer instead of vanishing.
+   */
+  ingestFilters: (root: string) => [`${root}/#`],
 } as const;
