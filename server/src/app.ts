@@ -32,7 +32,6 @@ export interface AppDeps {
   /** the built board (dist/web); absent in API-only tests */
   webRoot?: string;
   secureCookies?: boolean;
-  liveFlushMs?: number;
   loginLimit?: number;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
@@ -74,7 +73,6 @@ export function createApp(deps: AppDeps) {
   const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false } });
   const sockets = attachLiveSockets(io, {
     auth: deps.auth, live: deps.live, logger: logger.child({ component: 'live' }),
-    ...(deps.liveFlushMs !== undefined ? { flushMs: deps.liveFlushMs } : {}),
     ...(deps.onClients ? { onClients: deps.onClients } : {}),
     ...(deps.onBacklog ? { onBacklog: deps.onBacklog } : {}),
   });
@@ -93,7 +91,6 @@ export function createApp(deps: AppDeps) {
       });
     },
     async close(): Promise<void> {
-      sockets.stop();
       await io.close(); // also closes the http server
       http.closeAllConnections();
     },

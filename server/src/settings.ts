@@ -34,6 +34,8 @@ export const envSchema = z.object({
   SIMULATE_SCALE: z.coerce.number().positive().max(100).default(1),
   /** "off": this process serves the board only and leaves storage to separate ingest processes */
   INGEST: bool.default(true),
+  /** how often live changes are evaluated and pushed to boards: the upper bound of publish → board latency */
+  LIVE_TICK_MS: z.coerce.number().int().min(20).max(5000).default(100),
   SECURE_COOKIES: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -109,7 +109,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       } catch (err) {
         logger.error({ err }, 'live state tick failed');
       }
-    }, opts.tickMs ?? 250);
+    }, opts.tickMs ?? env.LIVE_TICK_MS);
     stops.push(() => clearInterval(tick));
     const purge = setInterval(() => auth.purgeExpired(), 3600_000);
     purge.unref();

@@ -18,9 +18,9 @@ const MAX_PENDING_PACKETS = 8;
 
 /**
  * SPEC §8 Socket.IO: authenticate in io.use (no valid token, no connection), join one room per
- * visible depot, send a snapshot, then coalesced batches at most every `flushMs`.
+ * visible depot, send a snapshot, then coalesced batches at most once per live-state tick.
  */
-export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; live: LiveState; logger: Logger; flushMs?: number; onClients?: (n: number) => void; onBacklog?: (n: number) => void }) {
+export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; live: LiveState; logger: Logger; onClients?: (n: number) => void; onBacklog?: (n: number) => void }) {
   const { auth, live, logger } = deps;
 
   io.use((socket, next) => {
@@ -49,11 +49,18 @@ export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; liv
     logger.debug({ user: principal.username, id: socket.id }, 'live client connected');
   });
 
+  /**
+   * Called once per live-state tick: buffers the tick's changes per client, then sends each client
+   * what it has, so a client gets at most one batch per tick (the bounded rate) and a slow one catches
+   * up with only the latest values once its transport drains.
+   */
   function publish(batch: LiveBatch): void {
-    if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length === 0) return;
-    for (const socket of io.sockets.sockets.values()) {
-      socket.data.coalescer.add(batch, (id) => canSeeDepot(socket.data.principal, id));
+    if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length > 0) {
+      for (const socket of io.sockets.sockets.values()) {
+        socket.data.coalescer.add(batch, (id) => canSeeDepot(socket.data.principal, id));
+      }
     }
+    flush();
   }
 
   function flush(): void {
@@ -81,9 +88,7 @@ export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; liv
     }
   }
 
-  const timer = setInterval(flush, deps.flushMs ?? 250);
-  timer.unref();
-  return { publish, flush, disconnectUser, stop: () => clearInterval(timer) };
+  return { publish, disconnectUser };
 }
 export type LiveSockets = ReturnType<typeof attachLiveSockets>;
 

@@ -113,7 +113,7 @@ export function createInfluxStore(opts: InfluxStoreOptions): TelemetryStore {
     } catch (err) {
       // Any HTTP answer (401/403 without admin rights, 400/501 from 2.x) means the server is there.
       if (err instanceof InfluxHttpError) return { ok: false, reason: err.message };
-      throw new Error(`InfluxDB at ${safeOrigin(baseUrl)} unavailable while trying to ${what}: ${describeError(err)}`);
+      throw new Error(`InfluxDB at ${safeOrigin(baseUrl)} unavailable while trying to ${what}: ${describeError(err)}`, { cause: err });
     }
   }
 
@@ -196,7 +196,7 @@ export function createInfluxStore(opts: InfluxStoreOptions): TelemetryStore {
       try {
         res = await request('/ping', { method: 'GET' });
       } catch (err) {
-        throw new Error(`InfluxDB at ${safeOrigin(baseUrl)} unreachable: ${describeError(err)}`);
+        throw new Error(`InfluxDB at ${safeOrigin(baseUrl)} unreachable: ${describeError(err)}`, { cause: err });
       }
       await res.body?.cancel();
       // 1.x and 2.x answer 204; 3 Core answers 200.
