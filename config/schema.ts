@@ -69,6 +69,12 @@ export type Severity = z.infer<typeof severitySchema>;
 export const READINESS_LEVELS = ['ready', 'degraded', 'not_ready', 'unknown'] as const;
 export type ReadinessLevel = (typeof READINESS_LEVELS)[number];
 
+/** a condition must hold for onDelayS before it alarms, and be gone for offDelayS before it clears */
+const delays = {
+  onDelayS: z.number().min(0).max(3600).default(0),
+  offDelayS: z.number().min(0).max(3600).default(0),
+};
+
 export const thresholdRuleSchema = z.object({
   id: idSchema,
   kind: sensorKindSchema,
@@ -78,8 +84,19 @@ export const thresholdRuleSchema = z.object({
   low: z.number().optional(),
   /** the reading must come back this far inside the limit before the condition clears */
   deadband: z.number().min(0).default(0),
+  ...delays,
   severity: severitySchema,
 }).strict().refine((r) => r.high !== undefined || r.low !== undefined, { message: 'needs high or low' });
+
+/** a reading changing faster than `maxPerMin` units a minute (a fire heating a store, a leak) */
+export const rateRuleSchema = z.object({
+  id: idSchema,
+  kind: sensorKindSchema,
+  zoneTypes: z.array(z.enum(ZONE_TYPES)).optional(),
+  maxPerMin: z.number().positive(),
+  ...delays,
+  severity: severitySchema,
+}).strict();
 
 export const stateRuleSchema = z.object({
   id: idSchema,
@@ -89,12 +106,14 @@ export const stateRuleSchema = z.object({
   /** for doors: active only outside the zone's doorSchedule */
   outsideSchedule: z.boolean().default(false),
   zoneTypes: z.array(z.enum(ZONE_TYPES)).optional(),
+  ...delays,
   severity: severitySchema,
 }).strict();
 
 export const rulesSchema = z.object({
   thresholds: z.array(thresholdRuleSchema).default([]),
   states: z.array(stateRuleSchema).default([]),
+  rates: z.array(rateRuleSchema).default([]),
   camera: z.object({
     offline: severitySchema.default('major'),
     notRecording: severitySchema.default('major'),
@@ -105,6 +124,21 @@ export const rulesSchema = z.object({
   notReporting: severitySchema.default('major'),
   /** a device is "not reporting" after this many expected intervals without a message */
   staleFactor: z.number().min(1).max(100).default(3),
+  alarms: z.object({
+    /** alarms at one depot within this many seconds of the incident's last alarm join that incident */
+    incidentWindowS: z.number().int().min(0).max(86_400).default(600),
+    /** an unacknowledged critical incident escalates to the duty officers after this long */
+    escalateAfterS: z.number().int().min(10).max(86_400).default(300),
+    /** the longest anyone may shelve an alarm for */
+    maxShelveS: z.number().int().min(60).max(7 * 86_400).default(8 * 3600),
+    /** a re-activation sooner than this after the last one is recorded but not announced again */
+    holdoffS: z.number().int().min(0).max(3600).default(30),
+    chatterCount: z.number().int().min(2).max(100).default(3),
+    chatterWindowS: z.number().int().min(10).max(3600).default(60),
+    /** more than floodCount new alarms within floodWindowS in someone's scope is an alarm flood */
+    floodCount: z.number().int().min(1).max(10_000).default(10),
+    floodWindowS: z.number().int().min(10).max(86_400).default(600),
+  }).strict().prefault({}),
   /** which readiness level an active condition of each severity imposes on its depot */
   readiness: z.object({
     critical: z.enum(READINESS_LEVELS).default('not_ready'),
@@ -155,3 +189,4 @@ export type CameraConfig = z.infer<typeof cameraSchema>;
 export type RulesConfig = z.infer<typeof rulesSchema>;
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 export type StateRule = z.infer<typeof stateRuleSchema>;
+export type RateRule = z.infer<typeof rateRuleSchema>;

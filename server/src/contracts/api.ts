@@ -17,7 +17,7 @@ export interface Reason {
   text: string;
 }
 export type ReasonCode =
-  | 'threshold_high' | 'threshold_low' | 'state_active' | 'door_outside_schedule' | 'motion_outside_schedule'
+  | 'threshold_high' | 'threshold_low' | 'rate_of_change' | 'state_active' | 'door_outside_schedule' | 'motion_outside_schedule'
   | 'cameras_offline' | 'cameras_not_recording' | 'camera_tamper' | 'camera_video_loss'
   | 'collector_offline' | 'not_reporting' | 'no_data';
 

@@ -13,6 +13,9 @@ export interface Condition {
   severity: Severity;
   device: { type: 'sensor' | 'camera' | 'collector'; id: string; zone?: string };
   params: Record<string, string | number>;
+  /** the rule's on/off delays: how long the condition must hold (or be gone) before the alarm changes */
+  onDelayMs: number;
+  offDelayMs: number;
 }
 
 export interface DeviceEvaluation {
@@ -45,7 +48,7 @@ export function evaluateDevices(
     if (stale(reading.receivedAt, sensor.intervalS)) {
       view.status = 'not_reporting';
       if (!collectorOffline) {
-        conditions.push({ key: `not_reporting:${sensor.id}`, code: 'not_reporting', severity: rules.notReporting, device: { type: 'sensor', id: sensor.id, zone: zone.id }, params: { device: sensor.id, kind: sensor.kind, zone: zone.name } });
+        conditions.push({ key: `not_reporting:${sensor.id}`, code: 'not_reporting', severity: rules.notReporting, device: { type: 'sensor', id: sensor.id, zone: zone.id }, params: { device: sensor.id, kind: sensor.kind, zone: zone.name }, ...NO_DELAY });
       }
       return view;
     }
@@ -61,6 +64,20 @@ export function evaluateDevices(
       conditions.push({
         key, code: high ? 'threshold_high' : 'threshold_low', severity: rule.severity, device: { type: 'sensor', id: sensor.id, zone: zone.id },
         params: { device: sensor.id, kind: sensor.kind, zone: zone.name, value: round(reading.value), unit: SENSOR_UNITS[sensor.kind], limit: (high ? rule.high : rule.low) ?? 0 },
+        onDelayMs: rule.onDelayS * 1000, offDelayMs: rule.offDelayS * 1000,
+      });
+    }
+    for (const rule of entry.rates) {
+      const prev = reading.prev;
+      // a rate over less than 30 s is mostly sensor jitter
+      if (!prev || reading.ts - prev.ts < 30_000) continue;
+      const perMin = Math.abs(reading.value - prev.value) / ((reading.ts - prev.ts) / 60_000);
+      if (perMin <= rule.maxPerMin) continue;
+      status = 'alarm';
+      conditions.push({
+        key: `${rule.id}:${sensor.id}`, code: 'rate_of_change', severity: rule.severity, device: { type: 'sensor', id: sensor.id, zone: zone.id },
+        params: { device: sensor.id, kind: sensor.kind, zone: zone.name, rate: round(perMin), unit: SENSOR_UNITS[sensor.kind], limit: rule.maxPerMin },
+        onDelayMs: rule.onDelayS * 1000, offDelayMs: rule.offDelayS * 1000,
       });
     }
     for (const rule of entry.states) {
@@ -68,7 +85,7 @@ export function evaluateDevices(
       if (rule.outsideSchedule && isWithinSchedule(zone.doorSchedule, now, depot.utcOffsetMin)) continue;
       status = 'alarm';
       const code: ReasonCode = rule.outsideSchedule ? (sensor.kind === 'door' ? 'door_outside_schedule' : 'motion_outside_schedule') : 'state_active';
-      conditions.push({ key: `${rule.id}:${sensor.id}`, code, severity: rule.severity, device: { type: 'sensor', id: sensor.id, zone: zone.id }, params: { device: sensor.id, kind: sensor.kind, zone: zone.name } });
+      conditions.push({ key: `${rule.id}:${sensor.id}`, code, severity: rule.severity, device: { type: 'sensor', id: sensor.id, zone: zone.id }, params: { device: sensor.id, kind: sensor.kind, zone: zone.name }, onDelayMs: rule.onDelayS * 1000, offDelayMs: rule.offDelayS * 1000 });
     }
     view.status = status;
     return view;
@@ -80,7 +97,7 @@ export function evaluateDevices(
     if (!rec) return view;
     if (stale(rec.receivedAt, camera.intervalS)) {
       view.status = 'not_reporting';
-      if (!collectorOffline) conditions.push({ key: `not_reporting:${camera.id}`, code: 'not_reporting', severity: rules.notReporting, device: { type: 'camera', id: camera.id, zone: zone.id }, params: { device: camera.id, kind: 'camera', zone: zone.name } });
+      if (!collectorOffline) conditions.push({ key: `not_reporting:${camera.id}`, code: 'not_reporting', severity: rules.notReporting, device: { type: 'camera', id: camera.id, zone: zone.id }, params: { device: camera.id, kind: 'camera', zone: zone.name }, ...NO_DELAY });
       return view;
     }
     const h = rec.health;
@@ -94,7 +111,7 @@ export function evaluateDevices(
     for (const [active, code, severity] of faults) {
       if (!active) continue;
       view.status = 'alarm';
-      conditions.push({ key: `${code}:${camera.id}`, code, severity, device: { type: 'camera', id: camera.id, zone: zone.id }, params: { device: camera.id, zone: zone.name } });
+      conditions.push({ key: `${code}:${camera.id}`, code, severity, device: { type: 'camera', id: camera.id, zone: zone.id }, params: { device: camera.id, zone: zone.name }, ...NO_DELAY });
     }
     return view;
   });
@@ -102,10 +119,11 @@ export function evaluateDevices(
   if (live.collector?.state === 'offline') {
     conditions.push({
       key: 'collector_offline', code: 'collector_offline', severity: rules.collectorOffline, device: { type: 'collector', id: 'collector' },
-      params: { minutes: Math.max(0, Math.floor((now - live.collector.since) / 60_000)) },
+      params: { minutes: Math.max(0, Math.floor((now - live.collector.since) / 60_000)) }, ...NO_DELAY,
     });
   }
   return { sensors: sensorViews, cameras: cameraViews, conditions, activeThresholds };
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
+const NO_DELAY = { onDelayMs: 0, offDelayMs: 0 } as const;

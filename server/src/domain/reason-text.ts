@@ -12,6 +12,7 @@ export function reasonText(code: ReasonCode, p: Record<string, string | number>)
   switch (code) {
     case 'threshold_high': return `${p.zone} ${kind} ${p.value} ${p.unit} (above ${p.limit})`;
     case 'threshold_low': return `${p.zone} ${kind} ${p.value} ${p.unit} (below ${p.limit})`;
+    case 'rate_of_change': return `${p.zone} ${kind} changing ${p.rate} ${p.unit}/min (limit ${p.limit})`;
     case 'state_active': return `${kind} in ${p.zone} (${p.device})`;
     case 'door_outside_schedule': return `door open outside schedule in ${p.zone} (${p.device})`;
     case 'motion_outside_schedule': return `motion outside schedule in ${p.zone} (${p.device})`;

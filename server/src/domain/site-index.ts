@@ -1,5 +1,5 @@
 import type {
-  CameraConfig, DepotConfig, RulesConfig, SensorConfig, SiteConfig, StateRule, ThresholdRule, ZoneConfig,
+  CameraConfig, DepotConfig, RateRule, RulesConfig, SensorConfig, SiteConfig, StateRule, ThresholdRule, ZoneConfig,
 } from '../../../config/schema.js';
 
 /** A configured sensor with everything the hot path needs, resolved once at start. */
@@ -10,6 +10,7 @@ export interface SensorEntry {
   /** threshold rules that apply to this sensor, with the zone's overrides already folded in */
   thresholds: ThresholdRule[];
   states: StateRule[];
+  rates: RateRule[];
   /** the tightest limits, to draw the value against its normal range */
   low?: number;
   high?: number;
@@ -83,7 +84,9 @@ function resolveSensor(depot: DepotConfig, zone: ZoneConfig, sensor: SensorConfi
   });
   const highs = thresholds.map((r) => r.high).filter((v): v is number => v !== undefined);
   const lows = thresholds.map((r) => r.low).filter((v): v is number => v !== undefined);
-  const entry: SensorEntry = { depot, zone, sensor, thresholds, states: rules.states.filter((r) => applies(r, sensor, zone)) };
+  const entry: SensorEntry = {
+    depot, zone, sensor, thresholds, states: rules.states.filter((r) => applies(r, sensor, zone)), rates: rules.rates.filter((r) => applies(r, sensor, zone)),
+  };
   if (highs.length) entry.high = Math.min(...highs);
   if (lows.length) entry.low = Math.max(...lows);
   return entry;

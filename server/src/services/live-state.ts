@@ -13,6 +13,8 @@ import type { Clock } from '../ports/clock.js';
  * Messages only mark their depot dirty; `tick()` re-evaluates dirty depots (and, every
  * `fullEvery` ticks, all of them, so silence turns into "not reporting") and returns what changed.
  */
+const RATE_REF_SPAN_MS = 60_000;
+
 export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fullEvery?: number }) {
   const live = new Map<string, DepotLive>();
   const details = new Map<string, DepotDetail>();
@@ -33,7 +35,12 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
       case 'sensor': {
         const prev = d.sensors.get(msg.sensorId);
         // a late message (older ts) must not overwrite a newer reading
-        if (!prev || msg.ts >= prev.ts) d.sensors.set(msg.sensorId, { value: msg.value, ts: msg.ts, receivedAt });
+        if (!prev || msg.ts >= prev.ts) {
+          // the reference for rate-of-change moves on once a minute, so that the rate is taken over a
+          // span long enough for sensor jitter not to look like a fire
+          const ref = !prev ? undefined : !prev.prev || msg.ts - prev.prev.ts >= RATE_REF_SPAN_MS ? { value: prev.value, ts: prev.ts } : prev.prev;
+          d.sensors.set(msg.sensorId, { value: msg.value, ts: msg.ts, receivedAt, ...(ref ? { prev: ref } : {}) });
+        }
         else prev.receivedAt = receivedAt;
         break;
       }
