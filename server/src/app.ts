@@ -9,6 +9,11 @@ import type { Registry } from 'prom-client';
 import type { Logger } from './adapters/logger.js';
 import type { DiscoveredDevice } from '../../collectors/src/discovery.js';
 import type { AuthService } from './services/auth-service.js';
+import type { AlarmService } from './services/alarm-service.js';
+import type { AlarmActions } from './services/alarm-actions.js';
+import type { UserAdmin } from './services/user-admin.js';
+import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
+import type { SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { Clock } from './ports/clock.js';
@@ -16,13 +21,22 @@ import { requireAuth } from './http/auth-middleware.js';
 import { createAuthRouter } from './http/auth-router.js';
 import { createDepotsRouter } from './http/depots-router.js';
 import { createEngineerRouter } from './http/engineer-router.js';
+import { createAlarmsRouter } from './http/alarms-router.js';
+import { createUsersRouter } from './http/users-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
-import { attachLiveSockets, type LiveServer } from './realtime/live-socket.js';
+import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
 
 export interface AppDeps {
   auth: AuthService;
   live: LiveState;
+  alarms: AlarmService;
+  actions: AlarmActions;
+  alarmStore: AlarmStore;
+  users: UserAdmin;
+  /** writes one audit entry (logins, logouts) */
+  audit: (a: AuditInput) => void;
+  index: () => SiteIndex;
   telemetry: Pick<TelemetryStore, 'history'>;
   discovered: (filter: (depotId: string) => boolean) => DiscoveredDevice[];
   probe: ReadinessProbe;
@@ -55,10 +69,18 @@ export function createApp(deps: AppDeps) {
   app.use(cookieParser());
 
   app.use(createOpsRouter({ probe: deps.probe, registry: deps.registry }));
-  app.use('/api/auth', createAuthRouter({ auth: deps.auth, logger: logger.child({ component: 'auth' }), secureCookies: deps.secureCookies ?? false, ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}) }));
+  // late-bound: the sockets exist only once the HTTP server does, below
+  const late: { sockets?: LiveSockets } = {};
+  app.use('/api/auth', createAuthRouter({
+    auth: deps.auth, logger: logger.child({ component: 'auth' }), secureCookies: deps.secureCookies ?? false, audit: deps.audit, clock: deps.clock,
+    onLogout: (tokenHash) => late.sockets?.disconnectSession(tokenHash),
+    ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}),
+  }));
   app.use('/api', requireAuth(deps.auth));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
+  app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, store: deps.alarmStore, clock: deps.clock, index: deps.index }));
+  app.use('/api', createUsersRouter({ users: deps.users }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {
@@ -72,11 +94,12 @@ export function createApp(deps: AppDeps) {
   const http: HttpServer = createServer(app);
   const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false } });
   const sockets = attachLiveSockets(io, {
-    auth: deps.auth, live: deps.live, logger: logger.child({ component: 'live' }),
+    auth: deps.auth, live: deps.live, alarms: deps.alarms, actions: deps.actions, logger: logger.child({ component: 'live' }),
     ...(deps.onClients ? { onClients: deps.onClients } : {}),
     ...(deps.onBacklog ? { onBacklog: deps.onBacklog } : {}),
   });
 
+  late.sockets = sockets;
   return {
     http,
     io,

@@ -14,9 +14,14 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedd
 import { openStateDb } from './adapters/sqlite/state-db.js';
 import { createSqliteTelemetryStore } from './adapters/sqlite/telemetry-store.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
+import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
+import { createAlarmService, type AlarmService } from './services/alarm-service.js';
+import { createAlarmActions } from './services/alarm-actions.js';
+import { createUserAdmin } from './services/user-admin.js';
 import { buildSiteIndex } from './domain/site-index.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
+import type { AuditInput } from './ports/alarm-store.js';
 import { createAuthService, type AuthService } from './services/auth-service.js';
 import { createLiveState, type LiveState } from './services/live-state.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
@@ -29,6 +34,7 @@ export interface System {
   store: TelemetryStore;
   auth: AuthService;
   live: LiveState;
+  alarms: AlarmService;
   /** the admin password generated on first start, if one was (printed once by main) */
   generatedAdminPassword: string | null;
   stop(): Promise<void>;
@@ -88,11 +94,28 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     stops.push(() => ingest.stop());
 
     const users = createUserRepo(stateDb);
-    const auth = createAuthService({ users, sessions: createSessionRepo(stateDb), hasher: argon2Hasher, clock });
+    const sessions = createSessionRepo(stateDb);
+    const auth = createAuthService({ users, sessions, hasher: argon2Hasher, clock });
     const { generatedPassword } = await auth.ensureFirstAdmin(env.ADMIN_PASSWORD);
 
-    const app = createApp({
-      auth, live, telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
+    // the app (and its sockets) is built below; what the services announce reaches it through this
+    const late: { app?: App } = {};
+    const alarmStore = createSqliteAlarmStore(stateDb);
+    const alarms = createAlarmService({
+      store: alarmStore, index: () => index, clock, logger: logger.child({ component: 'alarms' }),
+      announce: (u) => late.app?.sockets.publishAlarms(u),
+    });
+    alarms.load();
+    const actions = createAlarmActions({ alarms, store: alarmStore, clock });
+    const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
+    const userAdmin = createUserAdmin({
+      users, sessions, hasher: argon2Hasher, clock, audit: (a) => audit([a]), knownDepot: (id) => !!index.depot(id),
+      dropSockets: (id) => late.app?.sockets.disconnectUser(id),
+    });
+
+    const liveApp = createApp({
+      auth, live, alarms, actions, alarmStore, users: userAdmin, audit: (a) => audit([a]), index: () => index,
+      telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES,
       discovered: (f) => discovery.list(f),
       onClients: (n) => metrics.clients.set(n),
@@ -103,20 +126,32 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
         state: probeState(stateDb),
       }),
     });
+    late.app = liveApp;
     const tick = setInterval(() => {
       try {
-        app.sockets.publish(live.tick());
+        const { batch, evaluated } = live.tick();
+        // alarms first: they are committed and announced before the readings that caused them go out
+        for (const e of evaluated) alarms.onEvaluated(e.depot, e.conditions);
+        liveApp.sockets.publish(batch);
       } catch (err) {
         logger.error({ err }, 'live state tick failed');
       }
     }, opts.tickMs ?? env.LIVE_TICK_MS);
     stops.push(() => clearInterval(tick));
+    const alarmTick = setInterval(() => {
+      try {
+        alarms.tick();
+      } catch (err) {
+        logger.error({ err }, 'alarm tick failed');
+      }
+    }, 1000);
+    stops.push(() => clearInterval(alarmTick));
     const purge = setInterval(() => auth.purgeExpired(), 3600_000);
     purge.unref();
     stops.push(() => clearInterval(purge));
 
-    const httpPort = await app.listen(env.HTTP_PORT, env.HTTP_HOST);
-    stops.push(() => app.close());
+    const httpPort = await liveApp.listen(env.HTTP_PORT, env.HTTP_HOST);
+    stops.push(() => liveApp.close());
     logger.info({ port: httpPort, mqtt: mqttUrl, telemetry: store.kind }, 'DepotWatch listening');
 
     const simulate = env.SIMULATE ?? (env.MQTT_URL ? 0 : site.depots.length);
@@ -126,7 +161,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       stops.push(() => sim.stop());
     }
 
-    return { httpPort, mqttUrl, app, store, auth, live, generatedAdminPassword: generatedPassword, stop };
+    return { httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, stop };
   } catch (err) {
     await stop();
     throw err;

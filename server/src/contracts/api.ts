@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CameraHealth, CollectorState, HistoryPoint, SensorKind } from './telemetry.js';
 import type { ReadinessLevel, Severity } from '../../../config/schema.js';
+import type { AlarmClientEvents, AlarmView, FloodStatus, IncidentView } from './alarms.js';
 
 /** REST and Socket.IO shapes shared by the server and the board (SPEC §8). */
 
@@ -116,19 +117,29 @@ export interface Snapshot {
   serverTime: number;
   regions: RegionSummary[];
   depots: DepotDetail[];
+  /** every alarm in scope that is not plainly normal (active, awaiting acknowledgement, shelved, suppressed, out of service) */
+  alarms: AlarmView[];
+  /** live incidents in scope plus those resolved or closed in the last 24 h */
+  incidents: IncidentView[];
+  flood: FloodStatus;
 }
 export interface LiveBatch {
   sensors: (SensorView & { depot: string })[];
   cameras: (CameraView & { depot: string })[];
   depots: DepotSummary[];
   regions: RegionSummary[];
+  /** alarms that changed; one whose state is `normal` has left the list */
+  alarms?: AlarmView[];
+  /** incidents that changed, each complete with its alarms and timeline */
+  incidents?: IncidentView[];
+  flood?: FloodStatus;
 }
 export interface ServerToClientEvents {
   'live:snapshot': (s: Snapshot) => void;
   'live:batch': (b: LiveBatch) => void;
   'session:expired': () => void;
 }
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends AlarmClientEvents {
   /** ask for a fresh snapshot (after a reconnect or a gap) */
   'live:resync': (ack: (s: Snapshot) => void) => void;
 }

@@ -2,11 +2,17 @@ import { Router, type CookieOptions } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { loginRequestSchema, type LoginResponse } from '../contracts/api.js';
 import type { Logger } from '../adapters/logger.js';
+import type { AuditInput } from '../ports/alarm-store.js';
+import type { Clock } from '../ports/clock.js';
 import { toMe, type AuthService } from '../services/auth-service.js';
 import { principalOf, requireAuth, SESSION_COOKIE } from './auth-middleware.js';
 import { HttpError, parseOr400 } from './errors.js';
 
-export function createAuthRouter(deps: { auth: AuthService; logger: Logger; secureCookies: boolean; loginLimit?: number }): Router {
+export function createAuthRouter(deps: {
+  auth: AuthService; logger: Logger; secureCookies: boolean; loginLimit?: number; clock: Clock;
+  audit: (a: AuditInput) => void;
+  onLogout: (tokenHash: string) => void;
+}): Router {
   const { auth, logger } = deps;
   const router = Router();
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/' };
@@ -19,7 +25,10 @@ export function createAuthRouter(deps: { auth: AuthService; logger: Logger; secu
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase().slice(0, 64)}`,
-    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'too many failed logins, try again later')),
+    handler: (req, _res, next) => {
+      deps.audit({ at: deps.clock.now(), actor: usernameOf(req.body), action: 'login.rate_limited', target: `user:${usernameOf(req.body)}`, depot: null, note: null, detail: { ip: req.ip } });
+      next(new HttpError(429, 'rate_limited', 'too many failed logins, try again later'));
+    },
   });
 
   router.post('/login', limiter, async (req, res) => {
@@ -27,16 +36,21 @@ export function createAuthRouter(deps: { auth: AuthService; logger: Logger; secu
     const result = await auth.login(body.username, body.password);
     if (!result) {
       logger.warn({ username: body.username.slice(0, 64), ip: req.ip }, 'failed login');
+      deps.audit({ at: deps.clock.now(), actor: body.username.slice(0, 64), action: 'login.failed', target: `user:${body.username.slice(0, 64)}`, depot: null, note: null, detail: { ip: req.ip } });
       throw new HttpError(401, 'bad_credentials', 'wrong username or password');
     }
     logger.info({ username: result.principal.username, role: result.principal.role, ip: req.ip }, 'login');
+    deps.audit({ at: deps.clock.now(), actor: result.principal.username, action: 'login', target: `user:${result.principal.username}`, depot: null, note: null, detail: { ip: req.ip, role: result.principal.role } });
     res.cookie(SESSION_COOKIE, result.token, cookie);
     const response: LoginResponse = { token: result.token, csrfToken: result.principal.csrfToken, user: toMe(result.principal) };
     res.json(response);
   });
 
   router.post('/logout', requireAuth(auth), (req, res) => {
-    auth.logout(principalOf(req));
+    const p = principalOf(req);
+    auth.logout(p);
+    deps.audit({ at: deps.clock.now(), actor: p.username, action: 'logout', target: `user:${p.username}`, depot: null, note: null, detail: null });
+    deps.onLogout(p.tokenHash);
     res.clearCookie(SESSION_COOKIE, cookie);
     res.status(204).end();
   });
@@ -46,3 +60,5 @@ export function createAuthRouter(deps: { auth: AuthService; logger: Logger; secu
   });
   return router;
 }
+
+const usernameOf = (body: unknown) => String((body as { username?: unknown } | undefined)?.username ?? '').slice(0, 64);

@@ -14,6 +14,8 @@ export interface UserRepo {
   findById(id: number): User | undefined;
   create(u: { username: string; passwordHash: string; role: Role; depots: string[] | null }, now: number): User;
   count(): number;
+  list(): (User & { createdAt: number; updatedAt: number })[];
+  update(id: number, changes: { passwordHash?: string; role?: Role; depots?: string[] | null; disabled?: boolean }, now: number): User | undefined;
 }
 
 export interface Session { userId: number; csrfToken: string; expiresAt: number; lastUsedAt: number }

@@ -1,11 +1,15 @@
 import type { Server, Socket } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
-import type { ClientToServerEvents, LiveBatch, ServerToClientEvents } from '../contracts/api.js';
+import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../contracts/api.js';
+import type { ActionResult, FloodStatus } from '../contracts/alarms.js';
 import type { Logger } from '../adapters/logger.js';
 import { canSeeDepot, type AuthService, type Principal } from '../services/auth-service.js';
 import type { LiveState } from '../services/live-state.js';
+import type { AlarmUpdate } from '../services/alarm-service.js';
+import type { AlarmActions } from '../services/alarm-actions.js';
 import { SESSION_COOKIE } from '../http/auth-middleware.js';
 import { Coalescer } from './coalescer.js';
+import { toActionResult } from './action-result.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -16,11 +20,22 @@ export const depotRoom = (depotId: string) => `depot:${depotId}`;
 /** Writes pending on a socket's transport beyond which we hold updates back (latest wins meanwhile). */
 const MAX_PENDING_PACKETS = 8;
 
+export interface LiveSocketDeps {
+  auth: AuthService;
+  live: LiveState;
+  alarms: { snapshot(visible: (d: string) => boolean): Pick<Snapshot, 'alarms' | 'incidents' | 'flood'>; flood(visible: (d: string) => boolean): FloodStatus };
+  actions: AlarmActions;
+  logger: Logger;
+  onClients?: (n: number) => void;
+  onBacklog?: (n: number) => void;
+}
+
 /**
  * SPEC §8 Socket.IO: authenticate in io.use (no valid token, no connection), join one room per
- * visible depot, send a snapshot, then coalesced batches at most once per live-state tick.
+ * visible depot, send a snapshot, then coalesced batches at most once per live-state tick. Operator
+ * actions arrive as events with an ack callback and go through the same use cases as REST.
  */
-export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; live: LiveState; logger: Logger; onClients?: (n: number) => void; onBacklog?: (n: number) => void }) {
+export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
   const { auth, live, logger } = deps;
 
   io.use((socket, next) => {
@@ -34,33 +49,30 @@ export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; liv
     next();
   });
 
+  const snapshotFor = (p: Principal): Snapshot => {
+    const visible = (id: string) => canSeeDepot(p, id);
+    return { ...live.snapshot(visible), ...deps.alarms.snapshot(visible) };
+  };
+
   io.on('connection', (socket: LiveSocket) => {
     const { principal } = socket.data;
-    const visible = (id: string) => canSeeDepot(principal, id);
-    for (const d of live.depots(visible)) void socket.join(depotRoom(d.id));
-    socket.emit('live:snapshot', live.snapshot(visible));
+    for (const d of live.depots((id) => canSeeDepot(principal, id))) void socket.join(depotRoom(d.id));
+    socket.emit('live:snapshot', snapshotFor(principal));
     socket.on('live:resync', (ack) => {
       if (typeof ack !== 'function') return;
       socket.data.coalescer.clear(); // the snapshot supersedes anything buffered
-      ack(live.snapshot(visible));
+      ack(snapshotFor(principal));
     });
+    socket.on('incident:ack', (req, ack) => reply(ack, () => deps.actions.ackIncident(principal, String(req?.id ?? ''), noteOf(req))));
+    socket.on('alarm:ack', (req, ack) => reply(ack, () => deps.actions.ackAlarm(principal, String(req?.id ?? ''), noteOf(req))));
     deps.onClients?.(io.engine.clientsCount);
     socket.on('disconnect', () => deps.onClients?.(io.engine.clientsCount));
     logger.debug({ user: principal.username, id: socket.id }, 'live client connected');
   });
 
-  /**
-   * Called once per live-state tick: buffers the tick's changes per client, then sends each client
-   * what it has, so a client gets at most one batch per tick (the bounded rate) and a slow one catches
-   * up with only the latest values once its transport drains.
-   */
-  function publish(batch: LiveBatch): void {
-    if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length > 0) {
-      for (const socket of io.sockets.sockets.values()) {
-        socket.data.coalescer.add(batch, (id) => canSeeDepot(socket.data.principal, id));
-      }
-    }
-    flush();
+  function reply<T>(ack: unknown, f: () => T): void {
+    const result: ActionResult<T> = toActionResult(f, logger);
+    if (typeof ack === 'function') (ack as (r: ActionResult<T>) => void)(result);
   }
 
   function flush(): void {
@@ -78,19 +90,51 @@ export function attachLiveSockets(io: LiveServer, deps: { auth: AuthService; liv
     deps.onBacklog?.(backlog);
   }
 
-  /** drops every socket of a user (logout, role change, disabled account) */
-  function disconnectUser(userId: number): void {
-    for (const socket of io.sockets.sockets.values()) {
-      if (socket.data.principal.userId === userId) {
-        socket.emit('session:expired');
-        socket.disconnect(true);
+  return {
+    /**
+     * Called once per live-state tick: buffers the tick's changes per client, then sends each client
+     * what it has, so a client gets at most one batch per tick (the bounded rate) and a slow one catches
+     * up with only the latest values once its transport drains.
+     */
+    publish(batch: LiveBatch): void {
+      if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length > 0) {
+        for (const socket of io.sockets.sockets.values()) socket.data.coalescer.add(batch, (id) => canSeeDepot(socket.data.principal, id));
       }
-    }
-  }
-
-  return { publish, disconnectUser };
+      flush();
+    },
+    /** alarm and incident changes, already committed; sent right away, an alarm must not wait for a tick */
+    publishAlarms(u: AlarmUpdate): void {
+      const batch: LiveBatch = { sensors: [], cameras: [], depots: [], regions: [], alarms: u.alarms, incidents: u.incidents };
+      for (const socket of io.sockets.sockets.values()) {
+        const visible = (id: string) => canSeeDepot(socket.data.principal, id);
+        socket.data.coalescer.add(batch, visible);
+        if (u.floodChanged) socket.data.coalescer.setFlood(deps.alarms.flood(visible));
+      }
+      flush();
+    },
+    /** drops every socket of a user (logout, role change, disabled account) */
+    disconnectUser(userId: number): void {
+      for (const socket of io.sockets.sockets.values()) {
+        if (socket.data.principal.userId === userId) {
+          socket.emit('session:expired');
+          socket.disconnect(true);
+        }
+      }
+    },
+    /** drops the sockets opened with one session (logout) */
+    disconnectSession(tokenHash: string): void {
+      for (const socket of io.sockets.sockets.values()) {
+        if (socket.data.principal.tokenHash === tokenHash) {
+          socket.emit('session:expired');
+          socket.disconnect(true);
+        }
+      }
+    },
+  };
 }
 export type LiveSockets = ReturnType<typeof attachLiveSockets>;
+
+const noteOf = (req: unknown) => (typeof req === 'object' && req !== null && typeof (req as { note?: unknown }).note === 'string' ? (req as { note: string }).note.slice(0, 2000) : '');
 
 /** engine.io keeps unsent packets in `writeBuffer`; its typings mark it private but it is the only signal of a slow client */
 function pendingWrites(socket: LiveSocket): number {

@@ -18,14 +18,7 @@ export interface Principal {
   csrfToken: string;
 }
 
-/** SPEC §7: which depots a principal may see. Officers, engineers and admins see all. */
-export function canSeeDepot(p: Pick<Principal, 'role' | 'depots'>, depotId: string): boolean {
-  switch (p.role) {
-    case 'admin': case 'officer': case 'engineer': return true;
-    case 'guard': return p.depots?.includes(depotId) ?? false;
-    case 'display': return p.depots === null || p.depots.includes(depotId);
-  }
-}
+export { canSeeDepot } from '../domain/permissions.js';
 
 export const toMe = (p: Pick<Principal, 'username' | 'role' | 'depots'>): MeResponse => ({ username: p.username, role: p.role, depots: p.depots });
 

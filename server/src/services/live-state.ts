@@ -2,7 +2,7 @@ import type {
   CameraView, CollectorView, DepotDetail, DepotSummary, LiveBatch, RegionSummary, SensorView, Snapshot,
 } from '../contracts/api.js';
 import type { AcceptedMessage } from '../contracts/telemetry.js';
-import { evaluateDevices } from '../domain/conditions.js';
+import { evaluateDevices, type Condition } from '../domain/conditions.js';
 import { emptyDepotLive, type DepotLive } from '../domain/live-types.js';
 import { depotReadiness, regionSummary } from '../domain/readiness.js';
 import type { SiteIndex } from '../domain/site-index.js';
@@ -67,7 +67,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
     dirty.add(depotId);
   }
 
-  function evaluate(depotId: string, now: number): DepotDetail | undefined {
+  function evaluate(depotId: string, now: number): { detail: DepotDetail; conditions: Condition[] } | undefined {
     const index = deps.index();
     const depot = index.depot(depotId);
     if (!depot) return undefined;
@@ -94,21 +94,27 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
       cameras: ev.cameras,
     };
     if (depot.nameEn) detail.nameEn = depot.nameEn;
-    return detail;
+    return { detail, conditions: ev.conditions };
   }
 
-  /** Re-evaluates and returns only what changed since the last tick, ready to send to clients. */
-  function tick(): LiveBatch {
+  /**
+   * Re-evaluates and returns what changed since the last tick, ready to send to clients, and the
+   * conditions of every depot evaluated, for the alarm engine.
+   */
+  function tick(): { batch: LiveBatch; evaluated: { depot: string; conditions: Condition[] }[] } {
     const now = deps.clock.now();
     const index = deps.index();
     const full = ticks++ % (deps.fullEvery ?? 4) === 0;
     const targets = full ? index.site.depots.map((d) => d.id) : [...dirty];
     dirty.clear();
     const batch: LiveBatch = { sensors: [], cameras: [], depots: [], regions: [] };
+    const evaluated: { depot: string; conditions: Condition[] }[] = [];
     let readinessChanged = false;
     for (const id of targets) {
-      const next = evaluate(id, now);
-      if (!next) continue;
+      const r = evaluate(id, now);
+      if (!r) continue;
+      const next = r.detail;
+      evaluated.push({ depot: id, conditions: r.conditions });
       const prev = details.get(id);
       details.set(id, next);
       for (const s of next.sensors) if (!prev || changed(prev.sensors.find((p) => p.id === s.id), s)) batch.sensors.push({ ...s, depot: id });
@@ -121,7 +127,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
       regions = computeRegions();
       batch.regions = regions;
     }
-    return batch;
+    return { batch, evaluated };
   }
 
   function computeRegions(): RegionSummary[] {
@@ -129,7 +135,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
     return site.regions.map((r) => regionSummary(r, site.depots.filter((d) => d.region === r.id).map((d) => ({ id: d.id, readiness: details.get(d.id)?.readiness ?? 'unknown' }))));
   }
 
-  const detailOf = (id: string): DepotDetail | undefined => details.get(id) ?? evaluate(id, deps.clock.now());
+  const detailOf = (id: string): DepotDetail | undefined => details.get(id) ?? evaluate(id, deps.clock.now())?.detail;
 
   return {
     apply,
@@ -140,7 +146,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
       deps.index().site.depots.filter((d) => visible(d.id)).map((d) => detailOf(d.id)).filter((d): d is DepotDetail => !!d).map(toSummary),
     regions: (visible: (id: string) => boolean = () => true): RegionSummary[] =>
       (regions.length ? regions : computeRegions()).filter((r) => r.depots.some(visible)),
-    snapshot(visible: (id: string) => boolean): Snapshot {
+    snapshot(visible: (id: string) => boolean): Pick<Snapshot, 'serverTime' | 'regions' | 'depots'> {
       const site = deps.index().site;
       return {
         serverTime: deps.clock.now(),

@@ -28,6 +28,62 @@ const MIGRATIONS: readonly string[] = [
      expires_at INTEGER NOT NULL
    );
    CREATE INDEX sessions_user ON sessions(user_id);`,
+  // alarms and incidents keep their whole record as JSON beside the columns that queries filter on
+  `CREATE TABLE alarms (
+     id TEXT PRIMARY KEY,
+     depot TEXT NOT NULL,
+     state TEXT NOT NULL,
+     incident_id TEXT,
+     updated_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX alarms_depot ON alarms(depot);
+   CREATE INDEX alarms_state ON alarms(state);
+   CREATE TABLE incidents (
+     id TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL UNIQUE,
+     depot TEXT NOT NULL,
+     state TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     opened_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX incidents_state ON incidents(state, updated_at);
+   CREATE INDEX incidents_depot ON incidents(depot, updated_at);
+   CREATE TABLE timeline (
+     id INTEGER PRIMARY KEY,
+     incident_id TEXT NOT NULL REFERENCES incidents(id),
+     at INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     note TEXT,
+     alarm_id TEXT,
+     detail TEXT
+   );
+   CREATE INDEX timeline_incident ON timeline(incident_id, id);
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     depot TEXT,
+     note TEXT,
+     detail TEXT
+   );
+   CREATE INDEX audit_at ON audit(at);
+   CREATE TABLE maintenance (
+     id INTEGER PRIMARY KEY,
+     depot TEXT NOT NULL,
+     device_type TEXT,
+     device_id TEXT,
+     reason TEXT NOT NULL,
+     by TEXT NOT NULL,
+     from_at INTEGER NOT NULL,
+     until_at INTEGER NOT NULL,
+     ended_at INTEGER
+   );`,
 ];
 
 export function openStateDb(path: string): StateDb {

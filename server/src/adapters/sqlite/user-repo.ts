@@ -2,7 +2,7 @@ import type { Role } from '../../contracts/api.js';
 import type { Session, SessionRepo, User, UserRepo } from '../../ports/users.js';
 import type { StateDb } from './state-db.js';
 
-interface UserRow { id: number; username: string; password_hash: string; role: Role; depots: string | null; disabled: number }
+interface UserRow { id: number; username: string; password_hash: string; role: Role; depots: string | null; disabled: number; created_at: number; updated_at: number }
 
 const toUser = (r: UserRow): User => ({ id: r.id, username: r.username, role: r.role, depots: r.depots === null ? null : (JSON.parse(r.depots) as string[]), disabled: r.disabled === 1 });
 
@@ -25,6 +25,18 @@ export function createUserRepo(db: StateDb): UserRepo {
       return { id: Number(info.lastInsertRowid), username: u.username, role: u.role, depots: u.depots, disabled: false };
     },
     count: () => countAll.get()?.n ?? 0,
+    list: () => db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map((r) => ({ ...toUser(r), createdAt: r.created_at, updatedAt: r.updated_at })),
+    update(id, c, now) {
+      const sets: string[] = [];
+      const args: (string | number | null)[] = [];
+      if (c.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(c.passwordHash); }
+      if (c.role !== undefined) { sets.push('role = ?'); args.push(c.role); }
+      if (c.depots !== undefined) { sets.push('depots = ?'); args.push(c.depots === null ? null : JSON.stringify(c.depots)); }
+      if (c.disabled !== undefined) { sets.push('disabled = ?'); args.push(c.disabled ? 1 : 0); }
+      if (sets.length === 0) return this.findById(id);
+      db.prepare(`UPDATE users SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...args, now, id);
+      return this.findById(id);
+    },
   };
 }
 

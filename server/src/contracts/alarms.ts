@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import type { ReasonCode, Role, Severity } from './api.js';
+
+/** REST and Socket.IO shapes of alarms, incidents, operator actions, users and audit (SPEC §5, §7, §8). */
+
+export type AlarmState = 'normal' | 'unack' | 'acked' | 'rtn_unack' | 'shelved' | 'suppressed' | 'out_of_service';
+export type IncidentState = 'open' | 'acknowledged' | 'resolved' | 'closed';
+
+export interface ActorView { username: string; at: number; note: string }
+
+export interface AlarmView {
+  id: string;
+  depot: string;
+  code: ReasonCode;
+  severity: Severity;
+  /** which sensor or camera, in which zone */
+  device: { type: 'sensor' | 'camera' | 'collector'; id: string; zone?: string; zoneName?: string };
+  params: Record<string, string | number>;
+  /** English sentence; the board phrases code + params itself */
+  text: string;
+  state: AlarmState;
+  active: boolean;
+  chattering: boolean;
+  raisedAt: number | null;
+  clearedAt: number | null;
+  updatedAt: number;
+  ack: ActorView | null;
+  shelf: (ActorView & { until: number }) | null;
+  suppression: (ActorView & { until: number | null; scope: 'device' | 'depot' }) | null;
+  outOfService: ActorView | null;
+  incidentId: string | null;
+}
+
+export interface TimelineEntryView {
+  at: number;
+  type: 'opened' | 'alarm' | 'acknowledged' | 'note' | 'assigned' | 'escalated' | 'resolved' | 'closed' | 'reopened';
+  actor: string;
+  note?: string;
+  alarmId?: string;
+  detail?: string;
+}
+
+export interface IncidentView {
+  id: string;
+  /** the depot's id (SPEC §8) */
+  depot: string;
+  severity: Severity;
+  state: IncidentState;
+  title: string;
+  openedAt: number;
+  updatedAt: number;
+  assignee: string | null;
+  escalatedAt: number | null;
+  /** alarms needing acknowledgement right now */
+  unacked: number;
+  alarms: AlarmView[];
+  timeline: TimelineEntryView[];
+}
+
+export interface MaintenanceView {
+  id: number;
+  depot: string;
+  device: { type: 'sensor' | 'camera'; id: string } | null;
+  reason: string;
+  by: string;
+  from: number;
+  until: number;
+  endedAt: number | null;
+}
+
+/** more than `threshold` new alarms within `windowS` in the caller's scope */
+export interface FloodStatus { active: boolean; count: number; windowS: number; threshold: number; perMinute: number }
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  depot: string | null;
+  note: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface UserView { id: number; username: string; role: Role; depots: string[] | null; disabled: boolean; createdAt: number; updatedAt: number }
+
+export interface HandoverReport {
+  from: number;
+  to: number;
+  generatedAt: number;
+  generatedBy: string;
+  incidents: IncidentView[];
+  actions: AuditEntry[];
+  summary: { incidents: number; critical: number; stillOpen: number; acknowledged: number; escalated: number };
+}
+
+const note = z.string().trim().max(2000);
+const requiredNote = note.min(1, 'a note is required');
+const id = z.string().regex(/^[A-Za-z0-9_:/.-]{1,200}$/);
+
+export const ackRequestSchema = z.object({ note: note.default('') });
+export const noteRequestSchema = z.object({ note: requiredNote });
+export const assignRequestSchema = z.object({ assignee: z.string().min(1).max(64).nullable() });
+export const shelveRequestSchema = z.object({
+  reason: requiredNote,
+  /** minutes from now; the server refuses more than the configured maximum */
+  minutes: z.number().int().positive().max(7 * 24 * 60),
+});
+export const outOfServiceRequestSchema = z.object({ reason: requiredNote });
+export const maintenanceRequestSchema = z.object({
+  depot: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  device: z.object({ type: z.enum(['sensor', 'camera']), id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).nullable().default(null),
+  reason: requiredNote,
+  minutes: z.number().int().positive().max(30 * 24 * 60),
+});
+export const incidentQuerySchema = z.object({
+  state: z.union([z.enum(['open', 'acknowledged', 'resolved', 'closed', 'live']), z.string().regex(/^[a-z,]+$/)]).optional(),
+  depot: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  severity: z.enum(['critical', 'major', 'minor', 'warning']).optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export const userCreateSchema = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, 'letters, digits, _ . - (2–64)'),
+  password: z.string().min(10, 'at least 10 characters').max(256),
+  role: z.enum(['admin', 'officer', 'guard', 'engineer', 'display']),
+  depots: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(1000).nullable().optional(),
+});
+export const userUpdateSchema = z.object({
+  password: z.string().min(10, 'at least 10 characters').max(256).optional(),
+  role: z.enum(['admin', 'officer', 'guard', 'engineer', 'display']).optional(),
+  depots: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(1000).nullable().optional(),
+  disabled: z.boolean().optional(),
+}).refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' });
+export const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  before: z.coerce.number().int().positive().optional(),
+  actor: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+});
+export const rangeQuerySchema = z.object({
+  from: z.coerce.number().int().nonnegative(),
+  to: z.coerce.number().int().nonnegative(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export const alarmIdSchema = id;
+
+/** Socket.IO actions: the same use cases as REST, answered through the ack callback. */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string };
+export interface AlarmClientEvents {
+  'incident:ack': (req: { id: string; note?: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
+  'alarm:ack': (req: { id: string; note?: string }, ack: (r: ActionResult<AlarmView>) => void) => void;
+}

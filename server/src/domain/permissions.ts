@@ -1,0 +1,43 @@
+import type { Role } from '../contracts/api.js';
+
+/**
+ * SPEC §7 who may do what, checked on the server for every REST call and Socket.IO action.
+ *
+ *   action          admin officer guard engineer display
+ *   view              ✓     ✓      ✓¹     ✓       ✓¹
+ *   ack / note        ·     ✓      ✓¹     ·       ·      (engineers may add notes)
+ *   resolve           ·     ✓      ✓¹     ·       ·
+ *   close / assign    ·     ✓      ·      ·       ·
+ *   shelve            ·     ✓      ·      ·       ·
+ *   maintenance       ·     ✓      ·      ✓       ·      (also out of service)
+ *   users             ✓     ·      ·      ·       ·
+ *   audit             ✓     ✓      ·      ·       ·
+ *   discovered        ✓     ·      ·      ✓       ·
+ *   ¹ only the depots listed for the user (a display with no list sees all)
+ */
+export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered';
+export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered'];
+
+const ALLOWED: Record<Role, ReadonlySet<Action>> = {
+  admin: new Set(['view', 'users', 'audit', 'discovered']),
+  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit']),
+  guard: new Set(['view', 'ack', 'note', 'resolve']),
+  engineer: new Set(['view', 'note', 'maintenance', 'discovered']),
+  display: new Set(['view']),
+};
+
+export interface Subject { role: Role; depots: readonly string[] | null }
+
+/** Which depots a person may see. Officers, engineers and admins see all. */
+export function canSeeDepot(p: Subject, depotId: string): boolean {
+  switch (p.role) {
+    case 'admin': case 'officer': case 'engineer': return true;
+    case 'guard': return p.depots?.includes(depotId) ?? false;
+    case 'display': return p.depots === null || p.depots.includes(depotId);
+  }
+}
+
+/** May `p` do `action`, at `depot` when the action concerns one? */
+export function can(p: Subject, action: Action, depot?: string): boolean {
+  return ALLOWED[p.role].has(action) && (depot === undefined || canSeeDepot(p, depot));
+}

@@ -1,0 +1,241 @@
+import type { AlarmView, FloodStatus, IncidentView, MaintenanceView } from '../contracts/alarms.js';
+import type { Logger } from '../adapters/logger.js';
+import {
+  DEFAULT_ALARM_POLICY, needsAck, stateOf, suppress, unshelve, unsuppress, type Actor, type Alarm, type AlarmEvent, type AlarmPolicy,
+} from '../domain/alarm-engine.js';
+import { emptyDelays, reconcileDepot } from '../domain/alarm-reconcile.js';
+import type { Condition } from '../domain/conditions.js';
+import {
+  alarmTimelineEntry, dueEscalations, escalate, followAlarms, routeRaisedAlarm, SYSTEM, type Incident, type TimelineEntry,
+} from '../domain/incidents.js';
+import { reasonText } from '../domain/reason-text.js';
+import type { SiteIndex } from '../domain/site-index.js';
+import type { AlarmStore, AuditInput } from '../ports/alarm-store.js';
+import type { Clock } from '../ports/clock.js';
+import { floodStatus, toAlarmView, toIncidentView } from './alarm-views.js';
+
+/** What changed in one committed step, ready to announce. */
+export interface AlarmUpdate { alarms: AlarmView[]; incidents: IncidentView[]; floodChanged: boolean }
+
+export interface AlarmServiceDeps {
+  store: AlarmStore;
+  index: () => SiteIndex;
+  clock: Clock;
+  logger: Logger;
+  /** called after each commit, never before: what the board hears is already on disk */
+  announce: (u: AlarmUpdate) => void;
+}
+
+/**
+ * The alarm use cases over the pure engine: conditions from the live state become alarm transitions,
+ * transitions are grouped into incidents, and everything is committed in one transaction before it is
+ * announced. Holds the active alarms and live incidents in memory; the store is the truth on restart.
+ */
+export function createAlarmService(deps: AlarmServiceDeps) {
+  const { store, clock, logger } = deps;
+  const alarms = new Map<string, Alarm>();
+  const incidents = new Map<string, Incident>();
+  const pending = emptyDelays();
+  const raises: { depot: string; at: number }[] = [];
+  let maintenance: MaintenanceView[] = [];
+
+  const cfg = () => deps.index().site.rules.alarms;
+  const policy = (): AlarmPolicy => {
+    const c = cfg();
+    return { ...DEFAULT_ALARM_POLICY, chatterWindowMs: c.chatterWindowS * 1000, chatterCount: c.chatterCount, holdoffMs: c.holdoffS * 1000, maxShelveMs: c.maxShelveS * 1000 };
+  };
+  const alarmsOfDepot = (depot: string) => new Map([...alarms].filter(([, a]) => a.depot === depot));
+  const alarmsOfIncident = (i: Incident, pool: ReadonlyMap<string, Alarm> = alarms): Alarm[] => {
+    const missing = i.alarmIds.filter((id) => !pool.has(id));
+    const fromStore = missing.length ? store.alarmsOf(missing) : [];
+    return [...i.alarmIds.map((id) => pool.get(id)).filter((a): a is Alarm => !!a), ...fromStore];
+  };
+  const incidentView = (i: Incident) => toIncidentView(i, alarmsOfIncident(i), store.timeline(i.id), deps.index());
+
+  function maintenanceFor(depot: string, device: Condition['device']): (Actor & { until: number; scope: 'device' | 'depot' }) | null {
+    const m = maintenance.find((w) => w.depot === depot && (w.device === null || (w.device.type === device.type && w.device.id === device.id)));
+    return m ? { username: m.by, at: m.from, note: m.reason, until: m.until, scope: m.device ? 'device' : 'depot' } : null;
+  }
+
+  /**
+   * Commits alarm changes with everything that follows from them: incidents opened or joined, timeline
+   * entries, incidents that now need nobody or are resolved, and audit entries. Only after the commit
+   * are the in-memory maps updated and the change announced.
+   */
+  function commit(changed: readonly Alarm[], events: readonly AlarmEvent[], extra: { incidents?: Incident[]; timeline?: TimelineEntry[]; audit?: AuditInput[] } = {}): AlarmUpdate {
+    const now = clock.now();
+    const nextAlarms = new Map(changed.map((a) => [a.id, { ...a }]));
+    const touched = new Map<string, Incident>((extra.incidents ?? []).map((i) => [i.id, i]));
+    const timeline: TimelineEntry[] = [...(extra.timeline ?? [])];
+    const pool = new Map([...alarms, ...nextAlarms]);
+    let floodChanged = false;
+
+    for (const ev of events) {
+      const alarm = pool.get(ev.alarmId);
+      if (!alarm) continue;
+      const opens = ev.type === 'raised' || ev.type === 'reraised' || ((ev.type === 'unshelved' || ev.type === 'unsuppressed' || ev.type === 'returned_to_service') && ev.to === 'unack');
+      if (opens) {
+        const depotIncidents = [...incidents.values(), ...touched.values()].filter((i) => i.depot === alarm.depot);
+        const latest = new Map(depotIncidents.map((i) => [i.id, touched.get(i.id) ?? i]));
+        const routed = routeRaisedAlarm([...latest.values()], alarm, ev, cfg().incidentWindowS * 1000, () => store.nextIncidentId(), reasonText(alarm.code, alarm.params));
+        touched.set(routed.incident.id, routed.incident);
+        timeline.push(...routed.timeline);
+        const updated = { ...alarm, incidentId: routed.incident.id };
+        nextAlarms.set(alarm.id, updated);
+        pool.set(alarm.id, updated);
+        if (ev.type === 'raised' || ev.type === 'reraised') {
+          raises.push({ depot: alarm.depot, at: ev.at });
+          floodChanged = true;
+        }
+      } else if (alarm.incidentId) {
+        timeline.push(alarmTimelineEntry(alarm.incidentId, ev));
+        const inc = touched.get(alarm.incidentId) ?? incidents.get(alarm.incidentId) ?? store.incident(alarm.incidentId);
+        if (inc) touched.set(inc.id, inc);
+      }
+    }
+    for (const [id, inc] of touched) {
+      const followed = followAlarms(inc, alarmsOfIncident(inc, pool), now);
+      touched.set(id, followed.incident);
+      timeline.push(...followed.timeline);
+    }
+
+    store.commit({ alarms: [...nextAlarms.values()], incidents: [...touched.values()], timeline, audit: extra.audit ?? [] });
+
+    for (const a of nextAlarms.values()) alarms.set(a.id, a);
+    for (const i of touched.values()) {
+      if (i.state === 'closed') incidents.delete(i.id);
+      else incidents.set(i.id, i);
+    }
+    prune();
+    const index = deps.index();
+    return { alarms: [...nextAlarms.values()].map((a) => toAlarmView(a, index)), incidents: [...touched.values()].map(incidentView), floodChanged };
+  }
+
+  /** forget plainly normal alarms that no live incident needs */
+  function prune(): void {
+    const needed = new Set([...incidents.values()].filter((i) => i.state !== 'resolved').flatMap((i) => i.alarmIds));
+    for (const [id, a] of alarms) if (stateOf(a) === 'normal' && !a.active && !needed.has(id)) alarms.delete(id);
+    const since = clock.now() - cfg().floodWindowS * 1000;
+    while (raises.length && (raises[0]?.at ?? 0) <= since) raises.shift();
+  }
+
+  function announce(u: AlarmUpdate): void {
+    if (u.alarms.length || u.incidents.length || u.floodChanged) deps.announce(u);
+  }
+
+  return {
+    /** loads what was committed before the last stop; on-delay timers start afresh */
+    load(): void {
+      const loaded = store.loadActive();
+      for (const a of loaded.alarms) alarms.set(a.id, a);
+      for (const i of loaded.incidents) incidents.set(i.id, i);
+      maintenance = store.activeMaintenance(clock.now());
+      logger.info({ alarms: alarms.size, incidents: incidents.size, maintenance: maintenance.length }, 'alarm state loaded');
+    },
+
+    /** the live state evaluated a depot: reconcile its conditions with its alarms */
+    onEvaluated(depot: string, conditions: readonly Condition[]): void {
+      const r = reconcileDepot({
+        depot, alarms: alarmsOfDepot(depot), conditions, now: clock.now(), policy: policy(), pending,
+        maintenanceFor: (device) => maintenanceFor(depot, device),
+      });
+      if (r.changed.length === 0) return;
+      try {
+        announce(commit(r.changed, r.events));
+      } catch (err) {
+        // the transitions are not applied: the next evaluation retries them from the same state
+        logger.error({ err, depot }, 'could not commit alarm transitions');
+      }
+    },
+
+    /** once a second: shelves and maintenance that expired, escalations that fell due, the flood window */
+    tick(): void {
+      const now = clock.now();
+      const system = (note: string): Actor => ({ username: SYSTEM, at: now, note });
+      const changed = new Map<string, Alarm>();
+      const events: AlarmEvent[] = [];
+      const step = (s: { alarm: Alarm; events: AlarmEvent[] }) => { changed.set(s.alarm.id, s.alarm); events.push(...s.events); };
+      for (const a of alarms.values()) if (a.shelf && a.shelf.until <= now) step(unshelve(a, system('shelf expired')));
+      const audit: AuditInput[] = [];
+      const expired = maintenance.filter((m) => m.until <= now);
+      if (expired.length) {
+        maintenance = maintenance.filter((m) => m.until > now);
+        for (const m of expired) store.endMaintenance(m.id, now, { at: now, actor: SYSTEM, action: 'maintenance.expired', target: `maintenance:${m.id}`, depot: m.depot, note: m.reason, detail: null });
+        for (const a of alarms.values()) {
+          const current = changed.get(a.id) ?? a;
+          // still covered by another window: stays suppressed
+          if (current.suppression && !maintenanceFor(a.depot, a.device)) step(unsuppress(current, system('maintenance ended')));
+        }
+      }
+      const after = cfg().escalateAfterS * 1000;
+      const due = dueEscalations(incidents.values(), (i) => alarmsOfIncident(i), now, after);
+      const escalated = due.map((i) => escalate(i, now, after));
+      for (const e of escalated) audit.push({ at: now, actor: SYSTEM, action: 'incident.escalated', target: e.incident.id, depot: e.incident.depot, note: e.timeline[0]?.note ?? null, detail: null });
+      const before = raises.length;
+      if (changed.size || escalated.length) {
+        announce(commit([...changed.values()], events, { incidents: escalated.map((e) => e.incident), timeline: escalated.flatMap((e) => e.timeline), audit }));
+      } else {
+        prune();
+      }
+      if (raises.length !== before) announce({ alarms: [], incidents: [], floodChanged: true });
+    },
+
+    // --- used by the operator actions (alarm-actions.ts) and queries ---
+    commitAndAnnounce(changed: readonly Alarm[], events: readonly AlarmEvent[], extra: { incidents?: Incident[]; timeline?: TimelineEntry[]; audit?: AuditInput[] } = {}): AlarmUpdate {
+      const u = commit(changed, events, extra);
+      announce(u);
+      return u;
+    },
+    alarm: (id: string): Alarm | undefined => alarms.get(id) ?? store.alarmsOf([id])[0],
+    incident: (id: string): Incident | undefined => incidents.get(id) ?? store.incident(id),
+    alarmsOfIncident,
+    incidentView,
+    alarmView: (a: Alarm) => toAlarmView(a, deps.index()),
+    policy,
+    /** matching alarms for a new maintenance window, suppressed */
+    applyMaintenance(m: MaintenanceView, by: Actor): { changed: Alarm[]; events: AlarmEvent[] } {
+      maintenance.push(m);
+      const changed: Alarm[] = [];
+      const events: AlarmEvent[] = [];
+      for (const a of alarms.values()) {
+        if (a.depot !== m.depot || (m.device && (m.device.type !== a.device.type || m.device.id !== a.device.id))) continue;
+        const s = suppress(a, by, m.until, m.device ? 'device' : 'depot');
+        changed.push(s.alarm);
+        events.push(...s.events);
+      }
+      return { changed, events };
+    },
+    /** alarms released when a maintenance window ends early */
+    liftMaintenance(id: number, by: Actor): { changed: Alarm[]; events: AlarmEvent[] } {
+      maintenance = maintenance.filter((m) => m.id !== id);
+      const changed: Alarm[] = [];
+      const events: AlarmEvent[] = [];
+      for (const a of alarms.values()) {
+        if (!a.suppression || maintenanceFor(a.depot, a.device)) continue;
+        const s = unsuppress(a, by);
+        changed.push(s.alarm);
+        events.push(...s.events);
+      }
+      return { changed, events };
+    },
+    maintenanceList: (visible: (depot: string) => boolean) => maintenance.filter((m) => visible(m.depot)),
+
+    snapshot(visible: (depot: string) => boolean): { alarms: AlarmView[]; incidents: IncidentView[]; flood: FloodStatus } {
+      const now = clock.now();
+      const index = deps.index();
+      const recent = store.incidents({ states: ['resolved', 'closed'], from: now - 24 * 3600_000, limit: 200 }).filter((i) => !incidents.has(i.id));
+      return {
+        alarms: [...alarms.values()].filter((a) => visible(a.depot) && (stateOf(a) !== 'normal' || a.active)).map((a) => toAlarmView(a, index)),
+        incidents: [...incidents.values(), ...recent].filter((i) => visible(i.depot)).sort((a, b) => b.updatedAt - a.updatedAt).map(incidentView),
+        flood: this.flood(visible),
+      };
+    },
+    flood(visible: (depot: string) => boolean): FloodStatus {
+      const c = cfg();
+      return floodStatus(raises, visible, clock.now(), c.floodWindowS, c.floodCount);
+    },
+    /** unacknowledged alarms, for tests and /readyz-like summaries */
+    unackedCount: () => [...alarms.values()].filter(needsAck).length,
+  };
+}
+export type AlarmService = ReturnType<typeof createAlarmService>;
