@@ -34,6 +34,18 @@ export interface AlarmServiceDeps {
 export function createAlarmService(deps: AlarmServiceDeps) {
   const { store, clock, logger } = deps;
   const alarms = new Map<string, Alarm>();
+  /** the same alarms by depot: reconciling a depot must not scan every alarm of the site */
+  const byDepot = new Map<string, Map<string, Alarm>>();
+  const setAlarm = (a: Alarm) => {
+    alarms.set(a.id, a);
+    let m = byDepot.get(a.depot);
+    if (!m) byDepot.set(a.depot, (m = new Map()));
+    m.set(a.id, a);
+  };
+  const deleteAlarm = (a: Alarm) => {
+    alarms.delete(a.id);
+    byDepot.get(a.depot)?.delete(a.id);
+  };
   const incidents = new Map<string, Incident>();
   const pending = emptyDelays();
   const raises: { depot: string; at: number }[] = [];
@@ -44,7 +56,7 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     const c = cfg();
     return { ...DEFAULT_ALARM_POLICY, chatterWindowMs: c.chatterWindowS * 1000, chatterCount: c.chatterCount, holdoffMs: c.holdoffS * 1000, maxShelveMs: c.maxShelveS * 1000 };
   };
-  const alarmsOfDepot = (depot: string) => new Map([...alarms].filter(([, a]) => a.depot === depot));
+  const alarmsOfDepot = (depot: string): ReadonlyMap<string, Alarm> => byDepot.get(depot) ?? new Map<string, Alarm>();
   const alarmsOfIncident = (i: Incident, pool: ReadonlyMap<string, Alarm> = alarms): Alarm[] => {
     const missing = i.alarmIds.filter((id) => !pool.has(id));
     const fromStore = missing.length ? store.alarmsOf(missing) : [];
@@ -101,20 +113,19 @@ export function createAlarmService(deps: AlarmServiceDeps) {
 
     store.commit({ alarms: [...nextAlarms.values()], incidents: [...touched.values()], timeline, audit: extra.audit ?? [] });
 
-    for (const a of nextAlarms.values()) alarms.set(a.id, a);
+    for (const a of nextAlarms.values()) setAlarm(a);
     for (const i of touched.values()) {
       if (i.state === 'closed') incidents.delete(i.id);
       else incidents.set(i.id, i);
     }
-    prune();
     const index = deps.index();
     return { alarms: [...nextAlarms.values()].map((a) => toAlarmView(a, index)), incidents: [...touched.values()].map(incidentView), floodChanged };
   }
 
-  /** forget plainly normal alarms that no live incident needs */
+  /** once a second: forget plainly normal alarms that no live incident needs, and old flood entries */
   function prune(): void {
     const needed = new Set([...incidents.values()].filter((i) => i.state !== 'resolved').flatMap((i) => i.alarmIds));
-    for (const [id, a] of alarms) if (stateOf(a) === 'normal' && !a.active && !needed.has(id)) alarms.delete(id);
+    for (const [id, a] of alarms) if (stateOf(a) === 'normal' && !a.active && !needed.has(id)) deleteAlarm(a);
     const since = clock.now() - cfg().floodWindowS * 1000;
     while (raises.length && (raises[0]?.at ?? 0) <= since) raises.shift();
   }
@@ -127,7 +138,7 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     /** loads what was committed before the last stop; on-delay timers start afresh */
     load(): void {
       const loaded = store.loadActive();
-      for (const a of loaded.alarms) alarms.set(a.id, a);
+      for (const a of loaded.alarms) setAlarm(a);
       for (const i of loaded.incidents) incidents.set(i.id, i);
       maintenance = store.activeMaintenance(clock.now());
       logger.info({ alarms: alarms.size, incidents: incidents.size, maintenance: maintenance.length }, 'alarm state loaded');
@@ -174,9 +185,8 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       const before = raises.length;
       if (changed.size || escalated.length) {
         announce(commit([...changed.values()], events, { incidents: escalated.map((e) => e.incident), timeline: escalated.flatMap((e) => e.timeline), audit }));
-      } else {
-        prune();
       }
+      prune();
       if (raises.length !== before) announce({ alarms: [], incidents: [], floodChanged: true });
     },
 

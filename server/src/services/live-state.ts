@@ -2,34 +2,53 @@ import type {
   CameraView, CollectorView, DepotDetail, DepotSummary, LiveBatch, RegionSummary, SensorView, Snapshot,
 } from '../contracts/api.js';
 import type { AcceptedMessage } from '../contracts/telemetry.js';
-import { evaluateDevices, type Condition } from '../domain/conditions.js';
+import {
+  collectorCondition, evaluateCamera, evaluateSensor, type CameraResult, type Condition, type EvalContext, type SensorResult,
+} from '../domain/conditions.js';
 import { emptyDepotLive, type DepotLive } from '../domain/live-types.js';
 import { depotReadiness, regionSummary } from '../domain/readiness.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import type { Clock } from '../ports/clock.js';
 
+const RATE_REF_SPAN_MS = 60_000;
+/** how often every device is re-evaluated even without news: silence and schedules depend on time */
+const FULL_EVERY_MS = 1000;
+/** lastSeen alone changes a tile only this often, so a busy depot does not resend its summary every tick */
+const LAST_SEEN_STEP_MS = 5000;
+
+interface DepotCache {
+  live: DepotLive;
+  sensors: Map<string, SensorResult>;
+  cameras: Map<string, CameraResult>;
+  dirtySensors: Set<string>;
+  dirtyCameras: Set<string>;
+  /** re-evaluate every device (collector changed, first time) */
+  dirtyAll: boolean;
+  detail?: DepotDetail;
+  conditions: Condition[];
+  summaryKey: string;
+}
+
 /**
  * The latest value and status of every configured device, and each depot's readiness (SPEC §6).
- * Messages only mark their depot dirty; `tick()` re-evaluates dirty depots (and, every
- * `fullEvery` ticks, all of them, so silence turns into "not reporting") and returns what changed.
+ * A message re-evaluates only its own device at the next tick; every second all devices are
+ * re-evaluated so that silence turns into "not reporting". `tick()` returns what changed.
  */
-const RATE_REF_SPAN_MS = 60_000;
-
-export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fullEvery?: number }) {
-  const live = new Map<string, DepotLive>();
-  const details = new Map<string, DepotDetail>();
+export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) {
+  const depots = new Map<string, DepotCache>();
   let regions: RegionSummary[] = [];
   const dirty = new Set<string>();
-  let ticks = 0;
+  let lastFull = -Infinity;
 
-  const liveOf = (depotId: string): DepotLive => {
-    let d = live.get(depotId);
-    if (!d) live.set(depotId, (d = emptyDepotLive()));
-    return d;
+  const cacheOf = (depotId: string): DepotCache => {
+    let c = depots.get(depotId);
+    if (!c) depots.set(depotId, (c = { live: emptyDepotLive(), sensors: new Map(), cameras: new Map(), dirtySensors: new Set(), dirtyCameras: new Set(), dirtyAll: true, conditions: [], summaryKey: '' }));
+    return c;
   };
 
   function apply(msg: AcceptedMessage, receivedAt: number): void {
-    const d = liveOf(msg.depotId);
+    const c = cacheOf(msg.depotId);
+    const d = c.live;
     d.lastSeen = Math.max(d.lastSeen ?? 0, receivedAt);
     switch (msg.type) {
       case 'sensor': {
@@ -40,14 +59,15 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
           // span long enough for sensor jitter not to look like a fire
           const ref = !prev ? undefined : !prev.prev || msg.ts - prev.prev.ts >= RATE_REF_SPAN_MS ? { value: prev.value, ts: prev.ts } : prev.prev;
           d.sensors.set(msg.sensorId, { value: msg.value, ts: msg.ts, receivedAt, ...(ref ? { prev: ref } : {}) });
-        }
-        else prev.receivedAt = receivedAt;
+        } else prev.receivedAt = receivedAt;
+        c.dirtySensors.add(msg.sensorId);
         break;
       }
       case 'camera': {
         const prev = d.cameras.get(msg.cameraId);
         if (!prev || msg.ts >= prev.ts) d.cameras.set(msg.cameraId, { health: msg.health, ts: msg.ts, receivedAt });
         else prev.receivedAt = receivedAt;
+        c.dirtyCameras.add(msg.cameraId);
         break;
       }
       case 'collector': {
@@ -55,6 +75,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
         if (prev && msg.ts < prev.ts) break;
         const since = prev && prev.state === msg.state ? prev.since : receivedAt;
         d.collector = { state: msg.state, ts: msg.ts, receivedAt, since, spooled: msg.spooled, ...(msg.version !== undefined ? { version: msg.version } : {}) };
+        c.dirtyAll = true; // an offline collector changes how every silent device is reported
         break;
       }
     }
@@ -63,38 +84,72 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
 
   function noteRejected(depotId: string | undefined): void {
     if (!depotId || !deps.index().depot(depotId)) return;
-    liveOf(depotId).rejected++;
+    cacheOf(depotId).live.rejected++;
     dirty.add(depotId);
   }
 
-  function evaluate(depotId: string, now: number): { detail: DepotDetail; conditions: Condition[] } | undefined {
+  /** re-evaluates what is dirty in one depot; returns the device views that changed */
+  function evaluate(depotId: string, now: number, full: boolean): { sensors: SensorView[]; cameras: CameraView[] } | undefined {
     const index = deps.index();
     const depot = index.depot(depotId);
     if (!depot) return undefined;
-    const d = liveOf(depotId);
-    const ev = evaluateDevices(index.sensorsOf(depotId), index.camerasOf(depotId), d, index.site.rules, now);
-    d.activeThresholds = ev.activeThresholds;
+    const c = cacheOf(depotId);
+    const d = c.live;
+    const rules = index.site.rules;
+    const all = full || c.dirtyAll;
+    const active = new Set(d.activeThresholds);
+    const ctx: EvalContext = { rules, now, collectorOffline: d.collector?.state === 'offline', wasActive: (k) => active.has(k) };
+    const changedSensors: SensorView[] = [];
+    const changedCameras: CameraView[] = [];
+    for (const entry of index.sensorsOf(depotId)) {
+      const id = entry.sensor.id;
+      if (!all && !c.dirtySensors.has(id)) continue;
+      const prev = c.sensors.get(id);
+      const next = evaluateSensor(entry, d.sensors.get(id), ctx);
+      for (const k of prev?.activeThresholds ?? []) active.delete(k);
+      for (const k of next.activeThresholds) active.add(k);
+      c.sensors.set(id, next);
+      if (!prev || sensorChanged(prev.view, next.view)) changedSensors.push(next.view);
+    }
+    for (const entry of index.camerasOf(depotId)) {
+      const id = entry.camera.id;
+      if (!all && !c.dirtyCameras.has(id)) continue;
+      const prev = c.cameras.get(id);
+      const next = evaluateCamera(entry, d.cameras.get(id), ctx);
+      c.cameras.set(id, next);
+      if (!prev || prev.view.status !== next.view.status || prev.view.ts !== next.view.ts) changedCameras.push(next.view);
+    }
+    d.activeThresholds = active;
+    c.dirtySensors.clear();
+    c.dirtyCameras.clear();
+    c.dirtyAll = false;
+
+    const sensors = index.sensorsOf(depotId).map((e) => c.sensors.get(e.sensor.id)).filter((r): r is SensorResult => !!r);
+    const cameras = index.camerasOf(depotId).map((e) => c.cameras.get(e.camera.id)).filter((r): r is CameraResult => !!r);
+    const collector = collectorCondition(d, rules, now);
+    c.conditions = [...sensors.flatMap((r) => r.conditions), ...cameras.flatMap((r) => r.conditions), ...(collector ? [collector] : [])];
     const hasData = d.lastSeen !== null || d.collector !== null;
-    const { readiness, reasons } = depotReadiness(ev.conditions, index.site.rules, { cameras: ev.cameras.length }, hasData);
-    const collector: CollectorView = d.collector
+    const { readiness, reasons } = depotReadiness(c.conditions, rules, { cameras: cameras.length }, hasData);
+    const collectorView: CollectorView = d.collector
       ? { state: d.collector.state, ts: d.collector.ts, spooled: d.collector.spooled, rejected: d.rejected, ...(d.collector.version ? { version: d.collector.version } : {}) }
       : { state: 'unknown', ts: null, spooled: 0, rejected: d.rejected };
     const detail: DepotDetail = {
       id: depot.id, name: depot.name, region: depot.region, type: depot.type, position: depot.position,
-      readiness, reasons, collector, lastSeen: d.lastSeen,
+      readiness, reasons, collector: collectorView, lastSeen: d.lastSeen,
       counts: {
-        sensors: ev.sensors.length,
-        sensorsAlarm: ev.sensors.filter((s) => s.status === 'alarm').length,
-        sensorsStale: ev.sensors.filter((s) => s.status === 'not_reporting').length,
-        cameras: ev.cameras.length,
-        camerasOnline: ev.cameras.filter((c) => c.health?.online === true && c.status !== 'not_reporting').length,
+        sensors: sensors.length,
+        sensorsAlarm: sensors.filter((s) => s.view.status === 'alarm').length,
+        sensorsStale: sensors.filter((s) => s.view.status === 'not_reporting').length,
+        cameras: cameras.length,
+        camerasOnline: cameras.filter((r) => r.view.health?.online === true && r.view.status !== 'not_reporting').length,
       },
       zones: depot.zones.map((z) => ({ id: z.id, name: z.name, type: z.type, ...(z.nameEn ? { nameEn: z.nameEn } : {}) })),
-      sensors: ev.sensors,
-      cameras: ev.cameras,
+      sensors: sensors.map((r) => r.view),
+      cameras: cameras.map((r) => r.view),
     };
     if (depot.nameEn) detail.nameEn = depot.nameEn;
-    return { detail, conditions: ev.conditions };
+    c.detail = detail;
+    return { sensors: changedSensors, cameras: changedCameras };
   }
 
   /**
@@ -104,24 +159,28 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
   function tick(): { batch: LiveBatch; evaluated: { depot: string; conditions: Condition[] }[] } {
     const now = deps.clock.now();
     const index = deps.index();
-    const full = ticks++ % (deps.fullEvery ?? 4) === 0;
+    const full = now - lastFull >= FULL_EVERY_MS;
+    if (full) lastFull = now;
     const targets = full ? index.site.depots.map((d) => d.id) : [...dirty];
     dirty.clear();
     const batch: LiveBatch = { sensors: [], cameras: [], depots: [], regions: [] };
     const evaluated: { depot: string; conditions: Condition[] }[] = [];
     let readinessChanged = false;
     for (const id of targets) {
-      const r = evaluate(id, now);
-      if (!r) continue;
-      const next = r.detail;
-      evaluated.push({ depot: id, conditions: r.conditions });
-      const prev = details.get(id);
-      details.set(id, next);
-      for (const s of next.sensors) if (!prev || changed(prev.sensors.find((p) => p.id === s.id), s)) batch.sensors.push({ ...s, depot: id });
-      for (const c of next.cameras) if (!prev || changed(prev.cameras.find((p) => p.id === c.id), c)) batch.cameras.push({ ...c, depot: id });
-      const summary = toSummary(next);
-      if (!prev || changed(toSummary(prev), summary)) batch.depots.push(summary);
-      if (!prev || prev.readiness !== next.readiness) readinessChanged = true;
+      const before = depots.get(id)?.detail?.readiness;
+      const changed = evaluate(id, now, full);
+      const c = depots.get(id);
+      if (!changed || !c?.detail) continue;
+      evaluated.push({ depot: id, conditions: c.conditions });
+      for (const s of changed.sensors) batch.sensors.push({ ...s, depot: id });
+      for (const v of changed.cameras) batch.cameras.push({ ...v, depot: id });
+      const summary = toSummary(c.detail);
+      const key = summaryKey(summary);
+      if (key !== c.summaryKey) {
+        c.summaryKey = key;
+        batch.depots.push(summary);
+      }
+      if (before !== c.detail.readiness) readinessChanged = true;
     }
     if (readinessChanged || regions.length === 0) {
       regions = computeRegions();
@@ -132,10 +191,14 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock; fu
 
   function computeRegions(): RegionSummary[] {
     const site = deps.index().site;
-    return site.regions.map((r) => regionSummary(r, site.depots.filter((d) => d.region === r.id).map((d) => ({ id: d.id, readiness: details.get(d.id)?.readiness ?? 'unknown' }))));
+    return site.regions.map((r) => regionSummary(r, site.depots.filter((d) => d.region === r.id).map((d) => ({ id: d.id, readiness: depots.get(d.id)?.detail?.readiness ?? 'unknown' }))));
   }
 
-  const detailOf = (id: string): DepotDetail | undefined => details.get(id) ?? evaluate(id, deps.clock.now())?.detail;
+  const detailOf = (id: string): DepotDetail | undefined => {
+    const c = depots.get(id);
+    if (c?.detail) return c.detail;
+    return evaluate(id, deps.clock.now(), true) ? depots.get(id)?.detail : undefined;
+  };
 
   return {
     apply,
@@ -163,6 +226,9 @@ function toSummary(d: DepotDetail): DepotSummary {
   return summary;
 }
 
-function changed(a: SensorView | CameraView | DepotSummary | undefined, b: SensorView | CameraView | DepotSummary): boolean {
-  return !a || JSON.stringify(a) !== JSON.stringify(b);
+const sensorChanged = (a: SensorView, b: SensorView) => a.value !== b.value || a.ts !== b.ts || a.status !== b.status;
+
+/** what a tile shows, with lastSeen coarsened so that mere traffic does not count as a change */
+function summaryKey(s: DepotSummary): string {
+  return JSON.stringify([s.readiness, s.reasons, s.counts, s.collector, s.lastSeen === null ? null : Math.floor(s.lastSeen / LAST_SEEN_STEP_MS)]);
 }
