@@ -131,7 +131,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       try {
         const { batch, evaluated } = live.tick();
         // alarms first: they are committed and announced before the readings that caused them go out
-        for (const e of evaluated) alarms.onEvaluated(e.depot, e.conditions);
+        for (const e of evaluated) alarms.onEvaluated(e.depot, e.conditions, e.heard);
         liveApp.sockets.publish(batch);
       } catch (err) {
         logger.error({ err }, 'live state tick failed');

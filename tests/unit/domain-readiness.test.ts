@@ -104,6 +104,18 @@ describe('readiness of a depot', () => {
     expect(summarise(later.conditions, { cameras: 3 }).map((r) => r.text)).toContain('8 devices not reporting');
   });
 
+  it('a device never heard since start, in a depot that talks, is not reporting after the same grace', () => {
+    const live = liveWith(DAY, { T1: 22 });
+    const started = DAY;
+    const soon = evaluateDevices(index.sensorsOf('D1'), index.camerasOf('D1'), live, site.rules, DAY + 30_000, started);
+    expect(soon.sensors.find((s) => s.id === 'H1')?.status).toBe('unknown');
+    const later = evaluateDevices(index.sensorsOf('D1'), index.camerasOf('D1'), live, site.rules, DAY + 30_001, started);
+    expect(later.sensors.find((s) => s.id === 'H1')?.status).toBe('not_reporting');
+    expect(later.cameras.find((c) => c.id === 'C1')?.status).toBe('not_reporting');
+    // a depot that has said nothing at all stays unknown, not "every device silent"
+    expect(evaluateDevices(index.sensorsOf('D1'), index.camerasOf('D1'), emptyDepotLive(), site.rules, DAY + 3600_000, started).conditions).toEqual([]);
+  });
+
   it('when the collector is offline, says so once instead of listing every silent device', () => {
     const live = healthy(DAY);
     live.collector = { state: 'offline', ts: DAY, receivedAt: DAY, since: DAY, spooled: 0 };

@@ -49,6 +49,15 @@ describe('reconcileDepot: conditions → alarms with on/off delays', () => {
     expect(step(T0 + 50_000, []).events.map((e) => e.type)).toEqual(['cleared']);
   });
 
+  it('holds an active alarm whose device has not reported since a restart, and clears it once it has', () => {
+    const pending = emptyDelays();
+    const first = reconcileDepot({ depot: 'D1', alarms: new Map(), conditions: [cond('smoke:SM1')], now: T0, policy: P, pending, maintenanceFor: () => null });
+    const alarms = new Map(first.changed.map((a) => [a.id, a]));
+    const step = (heard: boolean) => reconcileDepot({ depot: 'D1', alarms, conditions: [], now: T0 + 1000, policy: P, pending, maintenanceFor: () => null, heard: () => heard });
+    expect(step(false).events).toEqual([]);
+    expect(step(true).events.map((e) => e.type)).toEqual(['cleared']);
+  });
+
   it('an alarm born during maintenance is suppressed from its first moment', () => {
     const r = reconcileDepot({
       depot: 'D1', alarms: new Map(), conditions: [cond('smoke:SM1')], now: T0, policy: P, pending: emptyDelays(),

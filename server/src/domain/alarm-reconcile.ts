@@ -22,6 +22,8 @@ export function reconcileDepot(input: {
   policy: AlarmPolicy;
   pending: PendingDelays;
   maintenanceFor: (device: Condition['device']) => (Actor & { until: number | null; scope: 'device' | 'depot' }) | null;
+  /** whether the device has reported since start; absent, every device counts as heard */
+  heard?: (device: Condition['device']) => boolean;
 }): { changed: Alarm[]; events: AlarmEvent[] } {
   const { depot, alarms, now, policy, pending } = input;
   const changed = new Map<string, Alarm>();
@@ -54,6 +56,8 @@ export function reconcileDepot(input: {
     if (present.has(id)) continue;
     pending.on.delete(id);
     if (!alarm.active) continue;
+    // after a restart, silence is not a return to normal: hold the alarm until its device reports
+    if (input.heard && !input.heard(alarm.device)) continue;
     const since = pending.off.get(id) ?? now;
     if (now - since < alarm.offDelayMs) {
       pending.off.set(id, since);

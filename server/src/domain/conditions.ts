@@ -25,6 +25,9 @@ export interface EvalContext {
   collectorOffline: boolean;
   /** threshold conditions active at the previous evaluation: deadband hysteresis needs them */
   wasActive: (key: string) => boolean;
+  /** when the live state started: a device silent since then, in a depot that talks, is not reporting */
+  startedAt: number;
+  depotHasData: boolean;
 }
 
 export interface SensorResult { view: SensorView; conditions: Condition[]; activeThresholds: string[] }
@@ -33,6 +36,8 @@ export interface CameraResult { view: CameraView; conditions: Condition[] }
 const NO_DELAY = { onDelayMs: 0, offDelayMs: 0 } as const;
 const round = (v: number) => Math.round(v * 10) / 10;
 const stale = (ctx: EvalContext, receivedAt: number, intervalS: number) => ctx.now - receivedAt > ctx.rules.staleFactor * intervalS * 1000;
+/** never heard since start, while its depot is heard: silent for as long as if it had reported at start */
+const silentSinceStart = (ctx: EvalContext, intervalS: number) => ctx.depotHasData && stale(ctx, ctx.startedAt, intervalS);
 
 /** One sensor against its rules at `ctx.now`. Pure. */
 export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefined, ctx: EvalContext): SensorResult {
@@ -43,9 +48,15 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
   const conditions: Condition[] = [];
   const activeThresholds: string[] = [];
   const result = { view, conditions, activeThresholds };
-  if (!reading) return result;
   const device = { type: 'sensor' as const, id: sensor.id, zone: zone.id };
   const base = { device: sensor.id, kind: sensor.kind, zone: zone.name };
+  if (!reading) {
+    if (silentSinceStart(ctx, sensor.intervalS)) {
+      view.status = 'not_reporting';
+      if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${sensor.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: base, ...NO_DELAY });
+    }
+    return result;
+  }
   if (stale(ctx, reading.receivedAt, sensor.intervalS)) {
     view.status = 'not_reporting';
     if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${sensor.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: base, ...NO_DELAY });
@@ -94,13 +105,13 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
 export function evaluateCamera({ camera, zone }: CameraEntry, rec: CameraLive | undefined, ctx: EvalContext): CameraResult {
   const view: CameraView = { id: camera.id, zone: zone.id, health: rec?.health ?? null, ts: rec?.ts ?? null, status: 'unknown' };
   const conditions: Condition[] = [];
-  if (!rec) return { view, conditions };
   const device = { type: 'camera' as const, id: camera.id, zone: zone.id };
-  if (stale(ctx, rec.receivedAt, camera.intervalS)) {
+  if (!rec ? silentSinceStart(ctx, camera.intervalS) : stale(ctx, rec.receivedAt, camera.intervalS)) {
     view.status = 'not_reporting';
     if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${camera.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: { device: camera.id, kind: 'camera', zone: zone.name }, ...NO_DELAY });
     return { view, conditions };
   }
+  if (!rec) return { view, conditions };
   const h = rec.health;
   const faults: [boolean, ReasonCode, Severity][] = [
     [!h.online, 'cameras_offline', ctx.rules.camera.offline],
@@ -130,9 +141,12 @@ export interface DeviceEvaluation { sensors: SensorView[]; cameras: CameraView[]
 
 /** Every configured device of one depot at `now`: the whole-depot form of the functions above. */
 export function evaluateDevices(
-  sensors: readonly SensorEntry[], cameras: readonly CameraEntry[], live: DepotLive, rules: RulesConfig, now: number,
+  sensors: readonly SensorEntry[], cameras: readonly CameraEntry[], live: DepotLive, rules: RulesConfig, now: number, startedAt = now,
 ): DeviceEvaluation {
-  const ctx: EvalContext = { rules, now, collectorOffline: live.collector?.state === 'offline', wasActive: (k) => live.activeThresholds.has(k) };
+  const ctx: EvalContext = {
+    rules, now, collectorOffline: live.collector?.state === 'offline', wasActive: (k) => live.activeThresholds.has(k),
+    startedAt, depotHasData: live.lastSeen !== null || live.collector !== null,
+  };
   const s = sensors.map((e) => evaluateSensor(e, live.sensors.get(e.sensor.id), ctx));
   const c = cameras.map((e) => evaluateCamera(e, live.cameras.get(e.camera.id), ctx));
   const collector = collectorCondition(live, rules, now);

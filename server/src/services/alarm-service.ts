@@ -145,9 +145,9 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     },
 
     /** the live state evaluated a depot: reconcile its conditions with its alarms */
-    onEvaluated(depot: string, conditions: readonly Condition[]): void {
+    onEvaluated(depot: string, conditions: readonly Condition[], heard?: (device: Condition['device']) => boolean): void {
       const r = reconcileDepot({
-        depot, alarms: alarmsOfDepot(depot), conditions, now: clock.now(), policy: policy(), pending,
+        depot, alarms: alarmsOfDepot(depot), conditions, now: clock.now(), policy: policy(), pending, ...(heard ? { heard } : {}),
         maintenanceFor: (device) => maintenanceFor(depot, device),
       });
       if (r.changed.length === 0) return;

@@ -16,6 +16,12 @@ const FULL_EVERY_MS = 1000;
 /** lastSeen alone changes a tile only this often, so a busy depot does not resend its summary every tick */
 const LAST_SEEN_STEP_MS = 5000;
 
+/**
+ * One depot's conditions after a tick, and whether each device has been heard since start: an alarm
+ * whose device has said nothing yet since a restart is held, not cleared, until the device speaks.
+ */
+export interface EvaluatedDepot { depot: string; conditions: Condition[]; heard: (device: Condition['device']) => boolean }
+
 interface DepotCache {
   live: DepotLive;
   sensors: Map<string, SensorResult>;
@@ -39,6 +45,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
   let regions: RegionSummary[] = [];
   const dirty = new Set<string>();
   let lastFull = -Infinity;
+  const startedAt = deps.clock.now();
 
   const cacheOf = (depotId: string): DepotCache => {
     let c = depots.get(depotId);
@@ -98,7 +105,9 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
     const rules = index.site.rules;
     const all = full || c.dirtyAll;
     const active = new Set(d.activeThresholds);
-    const ctx: EvalContext = { rules, now, collectorOffline: d.collector?.state === 'offline', wasActive: (k) => active.has(k) };
+    const ctx: EvalContext = {
+      rules, now, collectorOffline: d.collector?.state === 'offline', wasActive: (k) => active.has(k), startedAt, depotHasData: d.lastSeen !== null || d.collector !== null,
+    };
     const changedSensors: SensorView[] = [];
     const changedCameras: CameraView[] = [];
     for (const entry of index.sensorsOf(depotId)) {
@@ -156,7 +165,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
    * Re-evaluates and returns what changed since the last tick, ready to send to clients, and the
    * conditions of every depot evaluated, for the alarm engine.
    */
-  function tick(): { batch: LiveBatch; evaluated: { depot: string; conditions: Condition[] }[] } {
+  function tick(): { batch: LiveBatch; evaluated: EvaluatedDepot[] } {
     const now = deps.clock.now();
     const index = deps.index();
     const full = now - lastFull >= FULL_EVERY_MS;
@@ -164,14 +173,18 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
     const targets = full ? index.site.depots.map((d) => d.id) : [...dirty];
     dirty.clear();
     const batch: LiveBatch = { sensors: [], cameras: [], depots: [], regions: [] };
-    const evaluated: { depot: string; conditions: Condition[] }[] = [];
+    const evaluated: EvaluatedDepot[] = [];
     let readinessChanged = false;
     for (const id of targets) {
       const before = depots.get(id)?.detail?.readiness;
       const changed = evaluate(id, now, full);
       const c = depots.get(id);
       if (!changed || !c?.detail) continue;
-      evaluated.push({ depot: id, conditions: c.conditions });
+      const live = c.live;
+      evaluated.push({
+        depot: id, conditions: c.conditions,
+        heard: (device) => (device.type === 'sensor' ? live.sensors.has(device.id) : device.type === 'camera' ? live.cameras.has(device.id) : live.collector !== null),
+      });
       for (const s of changed.sensors) batch.sensors.push({ ...s, depot: id });
       for (const v of changed.cameras) batch.cameras.push({ ...v, depot: id });
       const summary = toSummary(c.detail);
