@@ -92,7 +92,8 @@ export function createApp(deps: AppDeps) {
   app.use(errorMiddleware(logger.child({ component: 'http' })));
 
   const http: HttpServer = createServer(app);
-  const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false } });
+  // a wall display must notice a dead link in seconds, not after the default 45 s
+  const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false }, pingInterval: 5000, pingTimeout: 5000 });
   const sockets = attachLiveSockets(io, {
     auth: deps.auth, live: deps.live, alarms: deps.alarms, actions: deps.actions, logger: logger.child({ component: 'live' }),
     ...(deps.onClients ? { onClients: deps.onClients } : {}),

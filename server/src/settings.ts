@@ -32,6 +32,8 @@ export const envSchema = z.object({
   SIMULATE: z.coerce.number().int().min(0).max(10_000).optional(),
   /** multiplies simulated reporting intervals (0.1 = ten times faster) */
   SIMULATE_SCALE: z.coerce.number().positive().max(100).default(1),
+  /** "off": simulated cameras never fail at random (deterministic demos and tests) */
+  SIMULATE_FAULTS: bool.default(true),
   /** "off": this process serves the board only and leaves storage to separate ingest processes */
   INGEST: bool.default(true),
   /** how often live changes are evaluated and pushed to boards: the upper bound of publish → board latency */

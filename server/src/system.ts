@@ -156,7 +156,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     const simulate = env.SIMULATE ?? (env.MQTT_URL ? 0 : site.depots.length);
     if (simulate > 0) {
-      const sim = createSimulator({ mqttUrl, root: env.MQTT_TOPIC_ROOT, site, count: simulate, intervalScale: env.SIMULATE_SCALE, faults: true, logger: logger.child({ component: 'simulator' }) });
+      const sim = createSimulator({ mqttUrl, root: env.MQTT_TOPIC_ROOT, site, count: simulate, intervalScale: env.SIMULATE_SCALE, faults: env.SIMULATE_FAULTS, logger: logger.child({ component: 'simulator' }) });
       await sim.start();
       stops.push(() => sim.stop());
     }

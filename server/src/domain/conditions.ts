@@ -49,7 +49,7 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
   const activeThresholds: string[] = [];
   const result = { view, conditions, activeThresholds };
   const device = { type: 'sensor' as const, id: sensor.id, zone: zone.id };
-  const base = { device: sensor.id, kind: sensor.kind, zone: zone.name };
+  const base = { device: sensor.id, kind: sensor.kind, zone: zone.name, zoneId: zone.id, ...(zone.nameEn ? { zoneNameEn: zone.nameEn } : {}) };
   if (!reading) {
     if (silentSinceStart(ctx, sensor.intervalS)) {
       view.status = 'not_reporting';
@@ -108,7 +108,7 @@ export function evaluateCamera({ camera, zone }: CameraEntry, rec: CameraLive | 
   const device = { type: 'camera' as const, id: camera.id, zone: zone.id };
   if (!rec ? silentSinceStart(ctx, camera.intervalS) : stale(ctx, rec.receivedAt, camera.intervalS)) {
     view.status = 'not_reporting';
-    if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${camera.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: { device: camera.id, kind: 'camera', zone: zone.name }, ...NO_DELAY });
+    if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${camera.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: { device: camera.id, kind: 'camera', zone: zone.name, zoneId: zone.id, ...(zone.nameEn ? { zoneNameEn: zone.nameEn } : {}) }, ...NO_DELAY });
     return { view, conditions };
   }
   if (!rec) return { view, conditions };
@@ -123,7 +123,7 @@ export function evaluateCamera({ camera, zone }: CameraEntry, rec: CameraLive | 
   for (const [active, code, severity] of faults) {
     if (!active) continue;
     view.status = 'alarm';
-    conditions.push({ key: `${code}:${camera.id}`, code, severity, device, params: { device: camera.id, zone: zone.name }, ...NO_DELAY });
+    conditions.push({ key: `${code}:${camera.id}`, code, severity, device, params: { device: camera.id, zone: zone.name, zoneId: zone.id, ...(zone.nameEn ? { zoneNameEn: zone.nameEn } : {}) }, ...NO_DELAY });
   }
   return { view, conditions };
 }

@@ -1,0 +1,73 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../types.js';
+
+/**
+ * The live feed over Socket.IO: a snapshot on join, then coalesced batches. The board must never
+ * show old data as if it were current, so the connection state is explicit and carries the time it
+ * began — "lost since 14:02" is what the banner shows.
+ */
+export type ConnectionStatus = 'connecting' | 'live' | 'lost';
+export interface ConnectionState { status: ConnectionStatus; since: number }
+
+export interface LiveHandlers {
+  snapshot(s: Snapshot): void;
+  batch(b: LiveBatch): void;
+  state(c: ConnectionState): void;
+  /** the token was refused or the session ended: back to the login page */
+  unauthorized(): void;
+}
+
+export interface LiveConnection { close(): void }
+
+type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type SocketFactory = (opts: { auth: { token: string } }) => BoardSocket;
+
+const RESYNC_TIMEOUT_MS = 10_000;
+
+export function connectLive(token: string, h: LiveHandlers, now: () => number = Date.now, factory?: SocketFactory): LiveConnection {
+  const socket: BoardSocket = factory
+    ? factory({ auth: { token } })
+    : io({ auth: { token }, reconnectionDelay: 1000, reconnectionDelayMax: 5000, timeout: 10_000 });
+  let status: ConnectionStatus = 'connecting';
+  let connectedOnce = false;
+  let closed = false;
+  const set = (s: ConnectionStatus): void => {
+    if (s === status) return;
+    status = s;
+    h.state({ status: s, since: now() });
+  };
+  h.state({ status, since: now() });
+
+  socket.on('connect', () => {
+    set('live');
+    // the join snapshot covers the first connection; after a gap, ask again so nothing missed stays stale
+    if (connectedOnce) {
+      socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: Snapshot) => {
+        if (!err && snap) h.snapshot(snap);
+      });
+    }
+    connectedOnce = true;
+  });
+  socket.on('live:snapshot', (s) => h.snapshot(s));
+  socket.on('live:batch', (b) => h.batch(b));
+  socket.on('session:expired', () => { h.unauthorized(); });
+  socket.on('disconnect', (reason) => {
+    if (closed) return;
+    set('lost');
+    // a server-side disconnect is not retried by socket.io itself; a wall display must keep trying
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (err) => {
+    if (err.message === 'unauthorized') { h.unauthorized(); return; }
+    // the first attempt failing is as much "no data" as losing an established link
+    set('lost');
+  });
+
+  return {
+    close: () => {
+      closed = true;
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { connectLive, type ConnectionState, type LiveConnection } from '../api/live.js';
+import { unackedAlarms } from '../transforms/alarms.js';
+import { applyBatch, fromSnapshot, type LiveData } from '../transforms/live-state.js';
+import { sortDepots } from '../transforms/sort.js';
+import type { AlarmView, DepotDetail, RegionSummary } from '../types.js';
+
+/**
+ * The board's live state: the pure reducers in transforms/live-state.ts do the work; this class
+ * only holds the result in runes and owns the connection's lifetime.
+ */
+export class LiveStore {
+  data = $state.raw<LiveData | null>(null);
+  connection = $state.raw<ConnectionState>({ status: 'connecting', since: Date.now() });
+  #conn: LiveConnection | null = null;
+
+  readonly depots: DepotDetail[] = $derived(this.data ? sortDepots(Object.values(this.data.depots)) : []);
+  /** in the server's (configuration) order, which runs north to south in the demo site */
+  readonly regions: RegionSummary[] = $derived(this.data ? Object.values(this.data.regions) : []);
+  /** alarms waiting for acknowledgement, newest first */
+  readonly unacked: AlarmView[] = $derived(this.data ? unackedAlarms(Object.values(this.data.alarms)) : []);
+  /** true while what is on screen may no longer be true */
+  readonly stale: boolean = $derived(this.connection.status !== 'live');
+
+  start(token: string, onUnauthorized: () => void): void {
+    this.stop();
+    this.#conn = connectLive(token, {
+      snapshot: (s) => { this.data = fromSnapshot(s, Date.now()); },
+      batch: (b) => { if (this.data) this.data = applyBatch(this.data, b); },
+      state: (c) => { this.connection = c; },
+      unauthorized: onUnauthorized,
+    });
+  }
+
+  stop(): void {
+    this.#conn?.close();
+    this.#conn = null;
+  }
+
+  /** forget everything on logout, so the next user never sees the previous user's scope */
+  reset(): void {
+    this.stop();
+    this.data = null;
+  }
+
+  depot(id: string): DepotDetail | undefined {
+    return this.data?.depots[id];
+  }
+}

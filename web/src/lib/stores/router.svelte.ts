@@ -1,0 +1,20 @@
+import { parseHash, routeHref, type Route } from '../transforms/route.js';
+
+/** Hash routing: `#/` is the wall, `#/depot/K101` a depot. Back/forward and refresh just work. */
+export class Router {
+  route = $state<Route>({ name: 'wall' });
+  readonly #onHash = (): void => { this.route = parseHash(location.hash); };
+
+  start(): void {
+    this.route = parseHash(location.hash);
+    addEventListener('hashchange', this.#onHash);
+  }
+
+  stop(): void {
+    removeEventListener('hashchange', this.#onHash);
+  }
+
+  go(r: Route): void {
+    location.hash = routeHref(r);
+  }
+}

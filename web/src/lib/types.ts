@@ -1,0 +1,13 @@
+// The board's only door to the server's wire contract: components and transforms import from here,
+// so a contract change shows up in one import list. Type-only: nothing from the server is bundled.
+export type {
+  CameraView, ClientToServerEvents, CollectorView, DepotDetail, DepotSummary, DeviceStatus, HistoryResponse,
+  LiveBatch, LoginRequest, LoginResponse, MeResponse, ReadinessLevel, Reason, ReasonCode, RegionSummary, Role,
+  SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError,
+} from '../../../server/src/contracts/api.js';
+export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
+export type { AlarmState, AlarmView, FloodStatus } from '../../../server/src/contracts/alarms.js';
+
+export type Lang = 'vi' | 'en';
+export type HistoryRange = '1h' | '6h' | '24h' | '7d' | '30d';
+export const HISTORY_RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
