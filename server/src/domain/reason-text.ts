@@ -16,10 +16,11 @@ export function reasonText(code: ReasonCode, p: Record<string, string | number>)
     case 'state_active': return `${kind} in ${p.zone} (${p.device})`;
     case 'door_outside_schedule': return `door open outside schedule in ${p.zone} (${p.device})`;
     case 'motion_outside_schedule': return `motion outside schedule in ${p.zone} (${p.device})`;
-    case 'cameras_offline': return `${p.n} of ${p.total} cameras offline`;
-    case 'cameras_not_recording': return `${p.n} of ${p.total} cameras not recording`;
-    case 'camera_tamper': return `camera tamper: ${p.devices}`;
-    case 'camera_video_loss': return `video loss: ${p.devices}`;
+    // a depot reason counts cameras; an alarm names its one camera
+    case 'cameras_offline': return p.n !== undefined ? `${p.n} of ${p.total} cameras offline` : `camera ${p.device} offline in ${p.zone}`;
+    case 'cameras_not_recording': return p.n !== undefined ? `${p.n} of ${p.total} cameras not recording` : `camera ${p.device} not recording in ${p.zone}`;
+    case 'camera_tamper': return `camera tamper: ${p.devices ?? p.device}`;
+    case 'camera_video_loss': return `video loss: ${p.devices ?? p.device}`;
     case 'collector_offline': return `collector offline ${p.minutes} min`;
     case 'not_reporting': return p.n !== undefined ? `${p.n} devices not reporting` : `${p.zone} ${kind} ${p.device} not reporting`;
     case 'no_data': return 'no data received yet';
