@@ -17,9 +17,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Debian starts the packaged services on install; the tests use their own instances on other ports.
 
-# npm ci when the lockfile and node_modules disagree; better-sqlite3 compiles from source here (~100 s).
+# Install from the lockfile when node_modules is missing or older than it; better-sqlite3 compiles from
+# source here (~100 s). Not `npm ci`: this registry lacks some other platforms' optional builds of
+# unrs-resolver (eslint's resolver), which `npm ci` counts as a lockfile mismatch; `npm install` skips them.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 npm run build
