@@ -1,3 +1,4 @@
+import type { AlarmState } from '../contracts/alarms.js';
 import type { ReasonCode } from '../contracts/api.js';
 import type { Severity } from '../../../config/schema.js';
 
@@ -19,9 +20,8 @@ import type { Severity } from '../../../config/schema.js';
  *
  *   overlay precedence: out_of_service > suppressed > shelved > annunciation
  */
-export type Annunciation = 'normal' | 'unack' | 'acked' | 'rtn_unack';
-export type AlarmState = Annunciation | 'shelved' | 'suppressed' | 'out_of_service';
-export const ALARM_STATES: readonly AlarmState[] = ['normal', 'unack', 'acked', 'rtn_unack', 'shelved', 'suppressed', 'out_of_service'];
+export type Annunciation = Extract<AlarmState, 'normal' | 'unack' | 'acked' | 'rtn_unack'>;
+export type { AlarmState };
 
 export interface Actor { username: string; at: number; note: string }
 

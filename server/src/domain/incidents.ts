@@ -1,4 +1,5 @@
 import type { Severity } from '../../../config/schema.js';
+import type { IncidentState, TimelineEntryView } from '../contracts/alarms.js';
 import type { Alarm, AlarmEvent } from './alarm-engine.js';
 import { needsAck } from './alarm-engine.js';
 import { SEVERITY_RANK } from './readiness.js';
@@ -7,8 +8,7 @@ import { SEVERITY_RANK } from './readiness.js';
  * Incidents (SPEC §5): related alarms at one depot within a time window form one incident, which a
  * person takes from open to acknowledged to resolved to closed. Pure functions over plain records.
  */
-export type IncidentState = 'open' | 'acknowledged' | 'resolved' | 'closed';
-export const INCIDENT_STATES: readonly IncidentState[] = ['open', 'acknowledged', 'resolved', 'closed'];
+export type { IncidentState };
 
 export interface Incident {
   id: string;
@@ -25,20 +25,9 @@ export interface Incident {
   escalatedAt: number | null;
 }
 
-export type TimelineType =
-  | 'opened' | 'alarm' | 'acknowledged' | 'note' | 'assigned' | 'escalated' | 'resolved' | 'closed' | 'reopened';
 
-export interface TimelineEntry {
-  incidentId: string;
-  at: number;
-  type: TimelineType;
-  /** username, or "system" for what DepotWatch did by itself */
-  actor: string;
-  note?: string;
-  alarmId?: string;
-  /** for alarm entries: the alarm event type and its state change */
-  detail?: string;
-}
+/** A timeline entry as the API shows it, plus the incident it belongs to; `actor` "system" is DepotWatch itself. */
+export type TimelineEntry = TimelineEntryView & { incidentId: string };
 
 export class IncidentActionError extends Error {
   constructor(readonly code: 'bad_state' | 'unacked_alarms', message: string) {
