@@ -23,7 +23,7 @@ export function formatProblem(p: ConfigProblem): string {
   return `  ${p.file}${p.line ? `:${p.line}` : ''} ${p.path || '(top level)'}: ${p.message}`;
 }
 
-const MERGED_LISTS = ['regions', 'depots'] as const;
+const MERGED_LISTS = ['regions', 'depots', 'collectors'] as const;
 type PathSegment = string | number;
 
 interface ParsedFile { file: string; doc: Document; lines: LineCounter; data: Record<string, unknown> }
@@ -33,7 +33,7 @@ interface Origin { file: ParsedFile; index: number }
 
 /**
  * Reads every `*.yaml` in `dir` (sorted by name), merges them and validates the result with the one
- * schema. `regions` and `depots` lists concatenate across files; `rules` may appear in one file only.
+ * schema. `regions`, `depots` and `collectors` lists concatenate across files; `rules` may appear in one file only.
  * Every problem in every file is reported at once, each with its file, path and line.
  */
 export function loadSiteConfig(dir: string): SiteConfig {
@@ -84,7 +84,7 @@ export function parseSiteConfig(sources: readonly { name: string; text: string }
         rulesFile = pf;
         merged.rules = value;
       } else {
-        problems.push({ file: pf.file, path: key, line: lineOf(pf, [key]), message: `unknown top-level key "${key}" (expected regions, depots, rules)` });
+        problems.push({ file: pf.file, path: key, line: lineOf(pf, [key]), message: `unknown top-level key "${key}" (expected regions, depots, collectors, rules)` });
       }
     }
   }

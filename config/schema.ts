@@ -148,9 +148,19 @@ export const rulesSchema = z.object({
   }).strict().default({ critical: 'not_ready', major: 'degraded', minor: 'ready', warning: 'ready' }),
 }).strict();
 
+/**
+ * Broker accounts of the depots' edge collectors, for the embedded broker on a network address
+ * (SPEC §7): the username is the depot id; the hash comes from `npm run hash-password`.
+ */
+export const collectorAccountSchema = z.object({
+  depot: idSchema,
+  passwordHash: z.string().regex(/^\$argon2id\$/, 'must be an argon2id hash (npm run hash-password)'),
+}).strict();
+
 export const siteConfigSchema = z.object({
   regions: z.array(regionSchema).min(1),
   depots: z.array(depotSchema).min(1),
+  collectors: z.array(collectorAccountSchema).default([]),
   rules: rulesSchema,
 }).strict().superRefine((site, ctx) => {
   // Cross-references the element schemas cannot see: unique ids, known regions and zones.
@@ -178,9 +188,13 @@ export const siteConfigSchema = z.object({
       });
     }
   });
+  site.collectors.forEach((c, i) => {
+    if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"` });
+  });
 });
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
+export type CollectorAccount = z.infer<typeof collectorAccountSchema>;
 export type RegionConfig = z.infer<typeof regionSchema>;
 export type DepotConfig = z.infer<typeof depotSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;

@@ -68,7 +68,14 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     let broker: EmbeddedBroker | undefined;
     if (!env.MQTT_URL) {
-      broker = await startEmbeddedBroker({ host: env.MQTT_HOST, port: env.MQTT_PORT, root: env.MQTT_TOPIC_ROOT, logger: logger.child({ component: 'broker' }) });
+      const accounts = new Map(site.collectors.map((c) => [c.depot, c.passwordHash]));
+      broker = await startEmbeddedBroker({
+        host: env.MQTT_HOST, port: env.MQTT_PORT, root: env.MQTT_TOPIC_ROOT, logger: logger.child({ component: 'broker' }),
+        verifyCollector: async (username, password) => {
+          const hash = accounts.get(username);
+          return hash && (await argon2Hasher.verify(hash, password)) ? username : null;
+        },
+      });
       stops.push(() => broker?.close());
     }
     const mqttUrl = env.MQTT_URL ?? `mqtt://${env.MQTT_HOST.includes(':') ? `[${env.MQTT_HOST}]` : env.MQTT_HOST}:${broker?.port ?? env.MQTT_PORT}`;

@@ -73,6 +73,15 @@ describe('site configuration', () => {
     expect(byFile('d.yaml')).toEqual([expect.stringContaining('duplicate depot id "D1"')]);
   });
 
+  it('checks collector accounts: known depot, argon2id hash', () => {
+    const problems = problemsOf([{ name: 'c.yaml', text: `${REGIONS}${depot()}collectors:\n  - { depot: D9, passwordHash: "plain" }\n` }]);
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(expect.arrayContaining([
+      expect.stringContaining('collectors[0].passwordHash: must be an argon2id hash'),
+    ]));
+    const second = problemsOf([{ name: 'c.yaml', text: `${REGIONS}${depot()}collectors:\n  - { depot: D9, passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$x$y" }\n` }]);
+    expect(second).toEqual([expect.objectContaining({ path: 'collectors[0].depot', message: 'unknown depot "D9"', line: 14 })]);
+  });
+
   it('refuses bad rules with their path', () => {
     const problems = problemsOf([{ name: 'r.yaml', text: `${REGIONS}${depot()}rules:\n  thresholds:\n    - { id: t, kind: gas, severity: critical }\n` }]);
     expect(problems).toEqual([expect.objectContaining({ file: 'r.yaml', path: 'rules.thresholds[0]', message: 'needs high or low' })]);
