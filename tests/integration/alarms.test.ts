@@ -73,6 +73,9 @@ describe('alarms and incidents end to end', () => {
     expect(entry).toMatchObject({ actor: 'guard-d1', depot: 'D1', note: 'Checked Store A: smoke machine test' });
     expect(entry?.at).toBeGreaterThan(Date.now() - 60_000);
     expect(audit.filter((a) => a.action === 'incident.ack' && a.target === incident.id)).toHaveLength(1);
+    // every transition of the alarm is in the audit log too: raised by the system, acknowledged by the guard
+    const transitions = audit.filter((a) => a.action === 'alarm.transition' && a.target === 'D1/smoke:SM1').map((a) => [a.actor, a.detail?.event]);
+    expect(transitions).toEqual([['guard-d1', 'acknowledged'], ['system', 'raised']]);
     expect((await t.api('/api/audit', guardD1)).status).toBe(403);
   });
 

@@ -111,8 +111,9 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
     if (q.from >= q.to) throw new HttpError(400, 'bad_request', 'invalid fields: from', [{ path: 'from', message: 'must be before to' }]);
     const visible = (d: string) => canSeeDepot(p, d);
     const incidents = incidentList({ from: q.from, to: q.to, limit: 1000 }, visible);
+    // people's actions; the alarm transitions themselves are in each incident's timeline
     const actionsInRange = store.audit({ limit: 1000, from: q.from, to: q.to })
-      .filter((a) => (a.depot ? visible(a.depot) : can(p, 'audit')) && !a.action.startsWith('login') && !a.action.startsWith('user.'));
+      .filter((a) => (a.depot ? visible(a.depot) : can(p, 'audit')) && a.action !== 'alarm.transition' && !a.action.startsWith('login') && !a.action.startsWith('user.'));
     const report = buildHandover({ from: q.from, to: q.to, now: deps.clock.now(), by: p.username, incidents, actions: actionsInRange });
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(`handover-${new Date(q.from).toISOString().slice(0, 16).replace(/:/g, '')}.csv`).send(`\uFEFF${handoverCsv(report)}`);

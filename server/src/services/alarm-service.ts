@@ -111,7 +111,12 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       timeline.push(...followed.timeline);
     }
 
-    store.commit({ alarms: [...nextAlarms.values()], incidents: [...touched.values()], timeline, audit: extra.audit ?? [] });
+    // SPEC §5: every alarm transition is in the audit log, in the same transaction, before anyone hears of it
+    const transitions: AuditInput[] = events.map((ev) => ({
+      at: ev.at, actor: ev.by ?? SYSTEM, action: 'alarm.transition', target: ev.alarmId, depot: pool.get(ev.alarmId)?.depot ?? null,
+      note: ev.note || null, detail: { event: ev.type, from: ev.from, to: ev.to, incident: pool.get(ev.alarmId)?.incidentId ?? null },
+    }));
+    store.commit({ alarms: [...nextAlarms.values()], incidents: [...touched.values()], timeline, audit: [...(extra.audit ?? []), ...transitions] });
 
     for (const a of nextAlarms.values()) setAlarm(a);
     for (const i of touched.values()) {
