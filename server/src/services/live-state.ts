@@ -8,6 +8,7 @@ import {
 import { emptyDepotLive, type DepotLive } from '../domain/live-types.js';
 import { depotReadiness, regionSummary } from '../domain/readiness.js';
 import type { SiteIndex } from '../domain/site-index.js';
+import type { DepotConfig } from '../../../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 
 const RATE_REF_SPAN_MS = 60_000;
@@ -30,8 +31,11 @@ interface DepotCache {
   dirtyCameras: Set<string>;
   /** re-evaluate every device (collector changed, first time) */
   dirtyAll: boolean;
-  detail?: DepotDetail;
+  summary?: DepotSummary;
   conditions: Condition[];
+  /** the condition keys at the last summary, and when it was made */
+  conditionSig: string;
+  aggregatedAt: number;
   summaryKey: string;
 }
 
@@ -49,7 +53,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
 
   const cacheOf = (depotId: string): DepotCache => {
     let c = depots.get(depotId);
-    if (!c) depots.set(depotId, (c = { live: emptyDepotLive(), sensors: new Map(), cameras: new Map(), dirtySensors: new Set(), dirtyCameras: new Set(), dirtyAll: true, conditions: [], summaryKey: '' }));
+    if (!c) depots.set(depotId, (c = { live: emptyDepotLive(), sensors: new Map(), cameras: new Map(), dirtySensors: new Set(), dirtyCameras: new Set(), dirtyAll: true, conditions: [], conditionSig: '', aggregatedAt: 0, summaryKey: '' }));
     return c;
   };
 
@@ -91,12 +95,14 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
 
   function noteRejected(depotId: string | undefined): void {
     if (!depotId || !deps.index().depot(depotId)) return;
-    cacheOf(depotId).live.rejected++;
+    const c = cacheOf(depotId);
+    c.live.rejected++;
+    c.dirtyAll = true; // the tile's collector line counts rejections: summarise again now
     dirty.add(depotId);
   }
 
   /** re-evaluates what is dirty in one depot; returns the device views that changed */
-  function evaluate(depotId: string, now: number, full: boolean): { sensors: SensorView[]; cameras: CameraView[] } | undefined {
+  function evaluate(depotId: string, now: number, full: boolean): { sensors: SensorView[]; cameras: CameraView[]; summarised: boolean } | undefined {
     const index = deps.index();
     const depot = index.depot(depotId);
     if (!depot) return undefined;
@@ -110,6 +116,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
     };
     const changedSensors: SensorView[] = [];
     const changedCameras: CameraView[] = [];
+    let statusChanged = !c.summary;
     for (const entry of index.sensorsOf(depotId)) {
       const id = entry.sensor.id;
       if (!all && !c.dirtySensors.has(id)) continue;
@@ -119,6 +126,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
       for (const k of next.activeThresholds) active.add(k);
       c.sensors.set(id, next);
       if (!prev || sensorChanged(prev.view, next.view)) changedSensors.push(next.view);
+      if (prev?.view.status !== next.view.status) statusChanged = true;
     }
     for (const entry of index.camerasOf(depotId)) {
       const id = entry.camera.id;
@@ -127,22 +135,38 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
       const next = evaluateCamera(entry, d.cameras.get(id), ctx);
       c.cameras.set(id, next);
       if (!prev || prev.view.status !== next.view.status || prev.view.ts !== next.view.ts) changedCameras.push(next.view);
+      if (prev?.view.status !== next.view.status || prev.view.health?.online !== next.view.health?.online) statusChanged = true;
     }
     d.activeThresholds = active;
     c.dirtySensors.clear();
     c.dirtyCameras.clear();
     c.dirtyAll = false;
 
-    const sensors = index.sensorsOf(depotId).map((e) => c.sensors.get(e.sensor.id)).filter((r): r is SensorResult => !!r);
-    const cameras = index.camerasOf(depotId).map((e) => c.cameras.get(e.camera.id)).filter((r): r is CameraResult => !!r);
     const collector = collectorCondition(d, rules, now);
-    c.conditions = [...sensors.flatMap((r) => r.conditions), ...cameras.flatMap((r) => r.conditions), ...(collector ? [collector] : [])];
+    c.conditions = [...c.sensors.values()].flatMap((r) => r.conditions).concat([...c.cameras.values()].flatMap((r) => r.conditions), collector ? [collector] : []);
+    // Readiness and its reasons are the costly part (texts, sorting): redo them when a status or the set
+    // of conditions changed, else once a second so that values quoted in reasons stay current.
+    const sig = c.conditions.map((k) => k.key).join('|');
+    if (all || statusChanged || sig !== c.conditionSig || now - c.aggregatedAt >= FULL_EVERY_MS) {
+      c.conditionSig = sig;
+      c.aggregatedAt = now;
+      c.summary = summarise(depot, c);
+      return { sensors: changedSensors, cameras: changedCameras, summarised: true };
+    }
+    return { sensors: changedSensors, cameras: changedCameras, summarised: false };
+  }
+
+  function summarise(depot: DepotConfig, c: DepotCache): DepotSummary {
+    const d = c.live;
+    const rules = deps.index().site.rules;
+    const sensors = [...c.sensors.values()];
+    const cameras = [...c.cameras.values()];
     const hasData = d.lastSeen !== null || d.collector !== null;
     const { readiness, reasons } = depotReadiness(c.conditions, rules, { cameras: cameras.length }, hasData);
     const collectorView: CollectorView = d.collector
       ? { state: d.collector.state, ts: d.collector.ts, spooled: d.collector.spooled, rejected: d.rejected, ...(d.collector.version ? { version: d.collector.version } : {}) }
       : { state: 'unknown', ts: null, spooled: 0, rejected: d.rejected };
-    const detail: DepotDetail = {
+    const summary: DepotSummary = {
       id: depot.id, name: depot.name, region: depot.region, type: depot.type, position: depot.position,
       readiness, reasons, collector: collectorView, lastSeen: d.lastSeen,
       counts: {
@@ -152,13 +176,29 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
         cameras: cameras.length,
         camerasOnline: cameras.filter((r) => r.view.health?.online === true && r.view.status !== 'not_reporting').length,
       },
-      zones: depot.zones.map((z) => ({ id: z.id, name: z.name, type: z.type, ...(z.nameEn ? { nameEn: z.nameEn } : {}) })),
-      sensors: sensors.map((r) => r.view),
-      cameras: cameras.map((r) => r.view),
     };
-    if (depot.nameEn) detail.nameEn = depot.nameEn;
-    c.detail = detail;
-    return { sensors: changedSensors, cameras: changedCameras };
+    if (depot.nameEn) summary.nameEn = depot.nameEn;
+    return summary;
+  }
+
+  /** the full depot, assembled on request (REST, snapshots) from the cached evaluations */
+  function detailOf(id: string): DepotDetail | undefined {
+    const index = deps.index();
+    const depot = index.depot(id);
+    if (!depot) return undefined;
+    let c = depots.get(id);
+    if (!c?.summary) {
+      evaluate(id, deps.clock.now(), true);
+      c = depots.get(id);
+    }
+    if (!c?.summary) return undefined;
+    const cache = c;
+    return {
+      ...c.summary,
+      zones: depot.zones.map((z) => ({ id: z.id, name: z.name, type: z.type, ...(z.nameEn ? { nameEn: z.nameEn } : {}) })),
+      sensors: index.sensorsOf(id).map((e) => cache.sensors.get(e.sensor.id)?.view).filter((v): v is SensorView => !!v),
+      cameras: index.camerasOf(id).map((e) => cache.cameras.get(e.camera.id)?.view).filter((v): v is CameraView => !!v),
+    };
   }
 
   /**
@@ -176,10 +216,10 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
     const evaluated: EvaluatedDepot[] = [];
     let readinessChanged = false;
     for (const id of targets) {
-      const before = depots.get(id)?.detail?.readiness;
+      const before = depots.get(id)?.summary?.readiness;
       const changed = evaluate(id, now, full);
       const c = depots.get(id);
-      if (!changed || !c?.detail) continue;
+      if (!changed || !c?.summary) continue;
       const live = c.live;
       evaluated.push({
         depot: id, conditions: c.conditions,
@@ -187,13 +227,14 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
       });
       for (const s of changed.sensors) batch.sensors.push({ ...s, depot: id });
       for (const v of changed.cameras) batch.cameras.push({ ...v, depot: id });
-      const summary = toSummary(c.detail);
-      const key = summaryKey(summary);
-      if (key !== c.summaryKey) {
-        c.summaryKey = key;
-        batch.depots.push(summary);
+      if (changed.summarised) {
+        const key = summaryKey(c.summary);
+        if (key !== c.summaryKey) {
+          c.summaryKey = key;
+          batch.depots.push(c.summary);
+        }
       }
-      if (before !== c.detail.readiness) readinessChanged = true;
+      if (before !== c.summary.readiness) readinessChanged = true;
     }
     if (readinessChanged || regions.length === 0) {
       regions = computeRegions();
@@ -204,14 +245,8 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
 
   function computeRegions(): RegionSummary[] {
     const site = deps.index().site;
-    return site.regions.map((r) => regionSummary(r, site.depots.filter((d) => d.region === r.id).map((d) => ({ id: d.id, readiness: depots.get(d.id)?.detail?.readiness ?? 'unknown' }))));
+    return site.regions.map((r) => regionSummary(r, site.depots.filter((d) => d.region === r.id).map((d) => ({ id: d.id, readiness: depots.get(d.id)?.summary?.readiness ?? 'unknown' }))));
   }
-
-  const detailOf = (id: string): DepotDetail | undefined => {
-    const c = depots.get(id);
-    if (c?.detail) return c.detail;
-    return evaluate(id, deps.clock.now(), true) ? depots.get(id)?.detail : undefined;
-  };
 
   return {
     apply,
@@ -219,7 +254,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
     tick,
     depot: detailOf,
     depots: (visible: (id: string) => boolean = () => true): DepotSummary[] =>
-      deps.index().site.depots.filter((d) => visible(d.id)).map((d) => detailOf(d.id)).filter((d): d is DepotDetail => !!d).map(toSummary),
+      deps.index().site.depots.filter((d) => visible(d.id)).map((d) => depots.get(d.id)?.summary ?? detailOf(d.id)).filter((d): d is DepotSummary => !!d).map(toSummary),
     regions: (visible: (id: string) => boolean = () => true): RegionSummary[] =>
       (regions.length ? regions : computeRegions()).filter((r) => r.depots.some(visible)),
     snapshot(visible: (id: string) => boolean): Pick<Snapshot, 'serverTime' | 'regions' | 'depots'> {
@@ -234,7 +269,8 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
 }
 export type LiveState = ReturnType<typeof createLiveState>;
 
-function toSummary(d: DepotDetail): DepotSummary {
+function toSummary(d: DepotSummary | DepotDetail): DepotSummary {
+  if (!('zones' in d)) return d;
   const { zones: _z, sensors: _s, cameras: _c, ...summary } = d;
   return summary;
 }
