@@ -203,7 +203,8 @@ describe('normal-range gauge', () => {
 describe('routes, ages, messages', () => {
   it('parses and builds hash routes', () => {
     expect(parseHash('#/depot/K101')).toEqual({ name: 'depot', id: 'K101' });
-    expect(parseHash('')).toEqual({ name: 'wall' });
+    expect(parseHash('')).toEqual({ name: 'home' });
+    expect(parseHash('#/')).toEqual({ name: 'wall' });
     expect(parseHash('#/depot/../../x')).toEqual({ name: 'wall' });
     expect(routeHref({ name: 'depot', id: 'K101' })).toBe('#/depot/K101');
     expect(routeHref({ name: 'wall' })).toBe('#/');

@@ -6,8 +6,14 @@ export type {
   SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError,
 } from '../../../server/src/contracts/api.js';
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
-export type { AlarmState, AlarmView, FloodStatus } from '../../../server/src/contracts/alarms.js';
+export type {
+  ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, FloodStatus, HandoverReport, IncidentState, IncidentView,
+  MaintenanceView, TimelineEntryView, UserView,
+} from '../../../server/src/contracts/alarms.js';
 
 export type Lang = 'vi' | 'en';
 export type HistoryRange = '1h' | '6h' | '24h' | '7d' | '30d';
 export const HISTORY_RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
+
+/** a failed operator action, from REST (ApiRequestError) or Socket.IO (ActionResult): the same three fields */
+export interface ActionFailure { status: number; error: string; message: string }

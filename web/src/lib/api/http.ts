@@ -26,6 +26,8 @@ export interface ApiClientOptions {
   baseUrl?: string;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 export type HistorySource = { sensor: string } | { camera: string; field: 'fps' | 'bitrate_kbps' | 'packet_loss_pct' | 'storage_free_pct' };
 
 function isApiError(v: unknown): v is ApiError {
@@ -67,7 +69,36 @@ export class ApiClient {
     return this.#request('GET', `/api/depots/${encodeURIComponent(depotId)}/history?${q.toString()}`, undefined, { signal });
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown, o: { anonymous?: boolean; signal?: AbortSignal | undefined } = {}): Promise<T> {
+  /** any JSON call with the session's credentials; the domain clients (ops.ts, admin.ts) are built on it */
+  call<T>(method: HttpMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.#request(method, path, body, { signal });
+  }
+
+  /**
+   * A file the server generates (the handover CSV): fetched with the Bearer token like any call —
+   * a plain link would carry no token — and returned as a Blob with the server's file name.
+   */
+  async download(path: string): Promise<{ blob: Blob; disposition: string | null }> {
+    const headers: Record<string, string> = {};
+    const token = this.#opts.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.#opts.baseUrl ?? ''}${path}`, { method: 'GET', headers, credentials: 'same-origin' });
+    } catch (e) {
+      throw new ApiRequestError(0, { error: 'network', message: e instanceof Error ? e.message : String(e) });
+    }
+    if (!res.ok) {
+      if (res.status === 401) this.#opts.onUnauthorized();
+      const text = await res.text();
+      let parsed: unknown = null;
+      try { parsed = JSON.parse(text); } catch { /* reported generically below */ }
+      throw new ApiRequestError(res.status, isApiError(parsed) ? parsed : { error: `http_${res.status}`, message: res.statusText });
+    }
+    return { blob: await res.blob(), disposition: res.headers.get('Content-Disposition') };
+  }
+
+  async #request<T>(method: HttpMethod, path: string, body?: unknown, o: { anonymous?: boolean; signal?: AbortSignal | undefined } = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = o.anonymous ? null : this.#opts.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../types.js';
+import type { ActionResult, AlarmView, ClientToServerEvents, IncidentView, LiveBatch, ServerToClientEvents, Snapshot } from '../types.js';
 
 /**
  * The live feed over Socket.IO: a snapshot on join, then coalesced batches. The board must never
@@ -17,12 +17,23 @@ export interface LiveHandlers {
   unauthorized(): void;
 }
 
-export interface LiveConnection { close(): void }
+export interface LiveConnection {
+  close(): void;
+  /** is the socket up right now (an action sent on a dead socket would wait for a reconnect) */
+  readonly connected: boolean;
+  /**
+   * Socket.IO operator actions, answered through the ack callback. Null when the socket is down or
+   * the answer did not come in time: the caller falls back to REST (acknowledging twice is harmless).
+   */
+  ackIncident(id: string, note: string): Promise<ActionResult<IncidentView> | null>;
+  ackAlarm(id: string, note: string): Promise<ActionResult<AlarmView> | null>;
+}
 
 type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketFactory = (opts: { auth: { token: string } }) => BoardSocket;
 
 const RESYNC_TIMEOUT_MS = 10_000;
+const ACTION_TIMEOUT_MS = 6_000;
 
 export function connectLive(token: string, h: LiveHandlers, now: () => number = Date.now, factory?: SocketFactory): LiveConnection {
   const socket: BoardSocket = factory
@@ -63,11 +74,20 @@ export function connectLive(token: string, h: LiveHandlers, now: () => number = 
     set('lost');
   });
 
+  const action = <T>(send: (ack: (err: Error | null, r?: ActionResult<T>) => void) => void): Promise<ActionResult<T> | null> =>
+    new Promise((resolve) => {
+      if (closed || !socket.connected) { resolve(null); return; }
+      send((err, r) => resolve(err || !r ? null : r));
+    });
+
   return {
     close: () => {
       closed = true;
       socket.removeAllListeners();
       socket.disconnect();
     },
+    get connected() { return !closed && socket.connected; },
+    ackIncident: (id, note) => action<IncidentView>((cb) => socket.timeout(ACTION_TIMEOUT_MS).emit('incident:ack', { id, note }, cb)),
+    ackAlarm: (id, note) => action<AlarmView>((cb) => socket.timeout(ACTION_TIMEOUT_MS).emit('alarm:ack', { id, note }, cb)),
   };
 }

@@ -1,7 +1,11 @@
+import { enDesk } from './en-desk.js';
+import { enOps } from './en-ops.js';
 import type { Dictionary } from './vi.js';
 
 // English mirrors vi.ts key for key; the Dictionary type makes a missing or extra key a compile error.
 export const en: Dictionary = {
+  ...enOps,
+  ...enDesk,
   'app.tagline': 'Depot readiness monitoring',
   'lang.name': 'English',
   'lang.switchTo': 'Switch to Vietnamese',
@@ -68,6 +72,7 @@ export const en: Dictionary = {
   'tile.noReasons': 'All readings within limits',
   'tile.moreReasons': '+{n} more',
   'tile.open': 'Open depot {name}',
+  'tile.unacked': '{n} critical unacknowledged',
 
   'collector.online': 'Online',
   'collector.offline': 'Offline',

@@ -1,8 +1,8 @@
 import { connectLive, type ConnectionState, type LiveConnection } from '../api/live.js';
 import { unackedAlarms } from '../transforms/alarms.js';
-import { applyBatch, fromSnapshot, type LiveData } from '../transforms/live-state.js';
+import { applyAlarm, applyBatch, applyIncident, fromSnapshot, type LiveData } from '../transforms/live-state.js';
 import { sortDepots } from '../transforms/sort.js';
-import type { AlarmView, DepotDetail, RegionSummary } from '../types.js';
+import type { AlarmView, DepotDetail, FloodStatus, IncidentView, RegionSummary } from '../types.js';
 
 /**
  * The board's live state: the pure reducers in transforms/live-state.ts do the work; this class
@@ -18,6 +18,11 @@ export class LiveStore {
   readonly regions: RegionSummary[] = $derived(this.data ? Object.values(this.data.regions) : []);
   /** alarms waiting for acknowledgement, newest first */
   readonly unacked: AlarmView[] = $derived(this.data ? unackedAlarms(Object.values(this.data.alarms)) : []);
+  /** every alarm in scope that is not plainly normal */
+  readonly alarms: AlarmView[] = $derived(this.data ? Object.values(this.data.alarms) : []);
+  /** live incidents in scope and those resolved or closed in the last 24 h */
+  readonly incidents: IncidentView[] = $derived(this.data ? Object.values(this.data.incidents) : []);
+  readonly flood: FloodStatus | null = $derived(this.data?.flood ?? null);
   /** true while what is on screen may no longer be true */
   readonly stale: boolean = $derived(this.connection.status !== 'live');
 
@@ -40,6 +45,20 @@ export class LiveStore {
   reset(): void {
     this.stop();
     this.data = null;
+  }
+
+  /** the open socket, for operator actions sent over it (null when signed out) */
+  get link(): LiveConnection | null {
+    return this.#conn;
+  }
+
+  /** an action's answer, applied before the broadcast of the same change arrives */
+  applyIncident(i: IncidentView): void {
+    if (this.data) this.data = applyIncident(this.data, i);
+  }
+
+  applyAlarm(a: AlarmView): void {
+    if (this.data) this.data = applyAlarm(this.data, a);
   }
 
   depot(id: string): DepotDetail | undefined {

@@ -81,3 +81,24 @@ export function formatClockTime(t: number, lang: Lang, seconds = true): string {
 export function formatClockDate(t: number, lang: Lang): string {
   return new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(t);
 }
+
+/** "22/11": a date within a list where the year is obvious (CLDR's Vietnamese "22-11" would clash with the full dates' 22/11/2026) */
+export function formatShortDate(t: number, _lang: Lang): string {
+  const d = new Date(t);
+  return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+/** "22/11/2026 14:02": a full point in time for reports, timelines and expiries */
+export function formatDateTime(t: number, lang: Lang): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+}
+
+/** the same calendar day in the browser's time zone */
+export function sameDay(a: number, b: number): boolean {
+  return new Date(a).toDateString() === new Date(b).toDateString();
+}
+
+/** a time today as "14:02", another day as "21/11 14:02" */
+export function formatWhen(t: number, now: number, lang: Lang): string {
+  return sameDay(t, now) ? formatClockTime(t, lang, false) : `${formatShortDate(t, lang)} ${formatClockTime(t, lang, false)}`;
+}

@@ -27,3 +27,17 @@ export function wideTiles(grid: TileGrid, n: number, abnormal: number): number {
   if (grid.cols < 3) return 0;
   return Math.max(0, Math.min(grid.cols * grid.rows - n, abnormal));
 }
+
+const DENSER: Readonly<Record<Density, Density>> = { roomy: 'normal', normal: 'compact', compact: 'compact' };
+
+/**
+ * The density the tiles can actually afford: when banners and a long alarm ticker take height from
+ * the grid (an alarm flood, an escalation), tiles drop their secondary lines before they would clip
+ * their facts. `tileHeightRem` is one row's height in rem.
+ */
+export function fitDensity(grid: TileGrid, tileHeightRem: number): TileGrid {
+  let density = grid.density;
+  if (tileHeightRem < 11.5) density = DENSER[density];
+  if (tileHeightRem < 8.5) density = 'compact';
+  return density === grid.density ? grid : { ...grid, density, reasons: density === 'roomy' ? 2 : 1 };
+}

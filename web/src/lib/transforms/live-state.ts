@@ -1,4 +1,4 @@
-import type { AlarmView, DepotDetail, DepotSummary, FloodStatus, LiveBatch, RegionSummary, Snapshot } from '../types.js';
+import type { AlarmView, DepotDetail, DepotSummary, FloodStatus, IncidentView, LiveBatch, RegionSummary, Snapshot } from '../types.js';
 
 /**
  * The board's picture of the world: a snapshot, then coalesced batches applied on top.
@@ -10,6 +10,8 @@ export interface LiveData {
   regions: Readonly<Record<string, RegionSummary>>;
   /** every alarm that is not plainly normal, by id */
   alarms: Readonly<Record<string, AlarmView>>;
+  /** live incidents and those resolved or closed in the last 24 h, by id */
+  incidents: Readonly<Record<string, IncidentView>>;
   flood: FloodStatus | null;
   /** server clock minus browser clock at the last snapshot, to age timestamps on a skewed kiosk PC */
   skewMs: number;
@@ -21,6 +23,7 @@ export function fromSnapshot(s: Snapshot, receivedAt: number): LiveData {
     regions: Object.fromEntries(s.regions.map((r) => [r.id, r])),
     // tolerated absent: a server without the alarm service still drives the readiness board
     alarms: Object.fromEntries((s.alarms ?? []).map((a) => [a.id, a])),
+    incidents: Object.fromEntries((s.incidents ?? []).map((i) => [i.id, i])),
     flood: s.flood ?? null,
     skewMs: s.serverTime - receivedAt,
   };
@@ -49,16 +52,45 @@ export function applyBatch(state: LiveData, b: LiveBatch): LiveData {
   }
 
   const regions = b.regions.length === 0 ? state.regions : { ...state.regions, ...Object.fromEntries(b.regions.map((r) => [r.id, r])) };
-  return { ...state, depots, regions, alarms: applyAlarms(state.alarms, b.alarms), flood: b.flood ?? state.flood };
+  return {
+    ...state, depots, regions, alarms: applyAlarms(state.alarms, b.alarms), incidents: applyIncidents(state.incidents, b.incidents), flood: b.flood ?? state.flood,
+  };
 }
 
-/** an alarm back to `normal` leaves the list; any other state replaces the previous one */
+/**
+ * An operator action's answer (the incident as the server committed it) applied at once, so the
+ * guard sees the acknowledgement without waiting for the broadcast that carries the same thing.
+ */
+export function applyIncident(state: LiveData, i: IncidentView): LiveData {
+  return { ...state, incidents: applyIncidents(state.incidents, [i]), alarms: applyAlarms(state.alarms, i.alarms) };
+}
+
+export function applyAlarm(state: LiveData, a: AlarmView): LiveData {
+  return { ...state, alarms: applyAlarms(state.alarms, [a]) };
+}
+
+/**
+ * An alarm back to `normal` leaves the list; any other state replaces the previous one, unless what
+ * we hold is newer: an action's answer (REST) may overtake the broadcast of an earlier change.
+ */
 function applyAlarms(prev: LiveData['alarms'], changed: readonly AlarmView[] | undefined): LiveData['alarms'] {
   if (!changed || changed.length === 0) return prev;
   const next: Record<string, AlarmView> = { ...prev };
   for (const a of changed) {
+    const held = next[a.id];
+    if (held && held.updatedAt > a.updatedAt) continue;
     if (a.state === 'normal') delete next[a.id];
     else next[a.id] = a;
+  }
+  return next;
+}
+
+function applyIncidents(prev: LiveData['incidents'], changed: readonly IncidentView[] | undefined): LiveData['incidents'] {
+  if (!changed || changed.length === 0) return prev;
+  const next: Record<string, IncidentView> = { ...prev };
+  for (const i of changed) {
+    const held = next[i.id];
+    if (!held || held.updatedAt <= i.updatedAt) next[i.id] = i;
   }
   return next;
 }

@@ -24,14 +24,14 @@ export interface ReasonContext {
 const KINDS: ReadonlySet<string> = new Set(['temperature', 'humidity', 'smoke', 'gas', 'door', 'motion', 'fence', 'mains', 'ups_battery', 'ups_on_battery', 'water']);
 
 type P = Reason['params'];
-function str(p: P, ...keys: string[]): string | undefined {
+export function str(p: P, ...keys: string[]): string | undefined {
   for (const k of keys) {
     const v = p[k];
     if (v !== undefined && v !== '') return String(v);
   }
   return undefined;
 }
-function num(p: P, ...keys: string[]): number | undefined {
+export function num(p: P, ...keys: string[]): number | undefined {
   for (const k of keys) {
     const v = p[k];
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -39,7 +39,7 @@ function num(p: P, ...keys: string[]): number | undefined {
   }
   return undefined;
 }
-function kindOf(p: P): SensorKind | undefined {
+export function kindOf(p: P): SensorKind | undefined {
   const k = str(p, 'kind');
   return k !== undefined && KINDS.has(k) ? (k as SensorKind) : undefined;
 }
@@ -54,13 +54,13 @@ function where(p: P, lang: Lang, ctx: ReasonContext): string | undefined {
 }
 
 /** sentence-case a label for use mid-sentence, leaving acronyms ("UPS battery") alone */
-function lower(s: string, lang: Lang): string {
+export function lower(s: string, lang: Lang): string {
   const second = s.charAt(1);
   if (second !== '' && second === second.toLocaleUpperCase(lang) && second !== second.toLocaleLowerCase(lang)) return s;
   return s.charAt(0).toLocaleLowerCase(lang) + s.slice(1);
 }
 
-function activeState(kind: SensorKind | undefined, lang: Lang): string {
+export function activeState(kind: SensorKind | undefined, lang: Lang): string {
   const key = `active.${kind ?? ''}`;
   if (isMessageKey(key)) return translate(lang, key);
   return translate(lang, 'active.other', { kind: kind ? lower(translate(lang, `kind.${kind}`), lang) : '?' });
