@@ -75,8 +75,10 @@ export function createAlarmActions(deps: { alarms: AlarmService; store: AlarmSto
       allow(p, 'ack', incident.depot);
       if (incident.state === 'acknowledged' && !svc.alarmsOfIncident(incident).some(needsAck)) return svc.incidentView(incident);
       return onIncident(p, id, 'ack', (i, list) => {
-        const steps = list.filter(needsAck).map((a) => acknowledge(a, actor(p, note)));
-        const r = acknowledgeIncident(i, p.username, note, clock.now());
+        // one action, one moment: the incident's entry and each alarm's transition carry the same time
+        const by = actor(p, note);
+        const steps = list.filter(needsAck).map((a) => acknowledge(a, by));
+        const r = acknowledgeIncident(i, p.username, note, by.at);
         return { ...r, changed: steps.map((s) => s.alarm), events: steps.flatMap((s) => s.events) };
       }, 'incident.ack', note);
     },
