@@ -46,6 +46,11 @@ async function main(): Promise<void> {
     clientId: `depotwatch-ingest-${process.pid}`, clean: true, reconnectPeriod: 1000,
     ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}), ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
   });
+  // QoS 1 throughput is bounded by the broker's in-flight window over the PUBACK round trip: Nagle's
+  // algorithm would hold every small PUBACK back for up to 40 ms
+  const noDelay = () => (mqtt.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+  noDelay();
+  mqtt.on('connect', noDelay);
   const ingest = createIngest({
     mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer, discovery: new DiscoveryRegistry(), clock: systemClock,
     metrics: metrics.ingest, logger, ...(env.MQTT_SHARE_GROUP ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),

@@ -17,8 +17,8 @@ export const envSchema = z.object({
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
   MQTT_TOPIC_ROOT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depots'),
-  /** shared-subscription group for ingest on an external broker; "" turns shared subscriptions off */
-  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{0,64}$/).default('depotwatch-ingest'),
+  /** shared-subscription group for ingest on an external broker; "none" turns shared subscriptions off */
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depotwatch-ingest').transform((g) => (g === 'none' ? '' : g)),
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depotwatch'),
   INFLUX_TOKEN: optionalString,

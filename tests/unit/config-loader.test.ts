@@ -98,6 +98,10 @@ describe('environment', () => {
   it('names each bad variable', () => {
     expect(() => parseEnv({ HTTP_PORT: 'eighty', INFLUX_URL: 'ftp://x', ADMIN_PASSWORD: 'short' })).toThrow(/HTTP_PORT[\s\S]*INFLUX_URL[\s\S]*ADMIN_PASSWORD/);
   });
+  it('turns shared subscriptions off with MQTT_SHARE_GROUP=none', () => {
+    expect(parseEnv({}).MQTT_SHARE_GROUP).toBe('depotwatch-ingest');
+    expect(parseEnv({ MQTT_SHARE_GROUP: 'none' }).MQTT_SHARE_GROUP).toBe('');
+  });
   it('treats an empty variable as unset', () => {
     expect(parseEnv({ MQTT_URL: '' }).MQTT_URL).toBeUndefined();
   });

@@ -106,8 +106,15 @@ export function createTelemetryWriter(store: TelemetryStore, opts: TelemetryWrit
       drop(points.length, 'writer stopped');
       return;
     }
-    // A copy: callers may reuse their array once enqueue returns.
-    queue.push({ seq: nextSeq, points: points.slice() });
+    // Points join the newest segment while it has room, so the queue holds segments of up to a batch,
+    // not one per message: taking a batch off a deep backlog then costs a few shifts, not thousands.
+    const tail = queue.at(-1);
+    if (tail && tail.seq + tail.points.length === nextSeq && tail.points.length + points.length <= batchSize) {
+      for (const p of points) tail.points.push(p);
+    } else {
+      // A copy: callers may reuse their array once enqueue returns.
+      queue.push({ seq: nextSeq, points: points.slice() });
+    }
     nextSeq += points.length;
     counters.queued += points.length;
     if (counters.queued > maxQueued) dropOldest(counters.queued - maxQueued);
