@@ -20,7 +20,7 @@ const alarm = (id: string, o: Partial<AlarmView> & { at?: number } = {}): AlarmV
 
 const incident = (id: string, o: Partial<IncidentView> = {}): IncidentView => ({
   id, depot: 'K101', severity: 'critical', state: 'open', title: 'smoke', openedAt: 1_000, updatedAt: 1_000, assignee: null,
-  escalatedAt: null, unacked: 1, alarms: [], timeline: [], ...o,
+  escalatedAt: null, unacked: 1, alarms: [], timeline: [], timelineOmitted: 0, ...o,
 });
 
 describe('the latched horn', () => {

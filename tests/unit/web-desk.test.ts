@@ -22,7 +22,7 @@ const alarm = (id: string, o: Partial<AlarmView> = {}): AlarmView => ({
 });
 const incident = (id: string, o: Partial<IncidentView> = {}): IncidentView => ({
   id, depot: 'K101', severity: 'critical', state: 'open', title: 'smoke', openedAt: NOW - H, updatedAt: NOW - H, assignee: null,
-  escalatedAt: null, unacked: 0, alarms: [], timeline: [], ...o,
+  escalatedAt: null, unacked: 0, alarms: [], timeline: [], timelineOmitted: 0, ...o,
 });
 const ackEntry = (actor: string, at: number, note: string): TimelineEntryView => ({ at, type: 'acknowledged', actor, note });
 

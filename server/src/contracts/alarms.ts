@@ -54,7 +54,10 @@ export interface IncidentView {
   /** alarms needing acknowledgement right now */
   unacked: number;
   alarms: AlarmView[];
+  /** oldest first; in live updates and lists only the latest entries (see timelineOmitted) */
   timeline: TimelineEntryView[];
+  /** how many older entries were left out; fetch GET /api/incidents/{id} for the whole timeline */
+  timelineOmitted: number;
 }
 
 export interface MaintenanceView {

@@ -21,13 +21,13 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
   const { alarms, actions, store } = deps;
   const router = Router();
 
-  const incidentList = (q: ReturnType<typeof incidentQuerySchema.parse>, visible: (d: string) => boolean): IncidentView[] => {
+  const incidentList = (q: ReturnType<typeof incidentQuerySchema.parse>, visible: (d: string) => boolean, fullTimelines = false): IncidentView[] => {
     const states = q.state === undefined ? undefined : q.state === 'live' ? LIVE : (q.state.split(',') as IncidentState[]);
     if (states?.some((s) => !['open', 'acknowledged', 'resolved', 'closed'].includes(s))) {
       throw new HttpError(400, 'bad_request', 'invalid fields: state', [{ path: 'state', message: 'open, acknowledged, resolved, closed or live' }]);
     }
     return store.incidents({ ...(states ? { states } : {}), ...(q.depot ? { depot: q.depot } : {}), ...(q.severity ? { severity: q.severity } : {}), ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}), limit: q.limit })
-      .filter((i) => visible(i.depot)).map((i) => alarms.incidentView(alarms.incident(i.id) ?? i));
+      .filter((i) => visible(i.depot)).map((i) => alarms.incidentView(alarms.incident(i.id) ?? i, fullTimelines));
   };
 
   router.get('/incidents', (req, res) => {
@@ -38,7 +38,7 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
     const p = principalOf(req);
     const i = alarms.incident(req.params.id as string);
     if (!i || !canSeeDepot(p, i.depot)) throw notFound(`incident ${req.params.id as string}`);
-    res.json(alarms.incidentView(i));
+    res.json(alarms.incidentView(i, true));
   });
   router.post('/incidents/:id/ack', (req, res) => {
     res.json(actions.ackIncident(principalOf(req), req.params.id as string, parseOr400(ackRequestSchema, req.body ?? {}).note));
@@ -110,7 +110,7 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
     const q = parseOr400(rangeQuerySchema, req.query);
     if (q.from >= q.to) throw new HttpError(400, 'bad_request', 'invalid fields: from', [{ path: 'from', message: 'must be before to' }]);
     const visible = (d: string) => canSeeDepot(p, d);
-    const incidents = incidentList({ from: q.from, to: q.to, limit: 1000 }, visible);
+    const incidents = incidentList({ from: q.from, to: q.to, limit: 1000 }, visible, true);
     // people's actions; the alarm transitions themselves are in each incident's timeline
     const actionsInRange = store.audit({ limit: 1000, from: q.from, to: q.to })
       .filter((a) => (a.depot ? visible(a.depot) : can(p, 'audit')) && a.action !== 'alarm.transition' && !a.action.startsWith('login') && !a.action.startsWith('user.'));

@@ -25,7 +25,8 @@ export interface AlarmStore {
   incident(id: string): Incident | undefined;
   incidents(q: { states?: readonly IncidentState[]; depot?: string; severity?: string; from?: number; to?: number; limit: number }): Incident[];
   alarmsOf(ids: readonly string[]): Alarm[];
-  timeline(incidentId: string): TimelineEntry[];
+  /** oldest first; with `latest`, only that many of the newest entries, and the total */
+  timeline(incidentId: string, latest?: number): { entries: TimelineEntry[]; total: number };
   audit(q: { limit: number; before?: number; actor?: string; action?: string; from?: number; to?: number }): AuditEntry[];
   addMaintenance(m: Omit<MaintenanceView, 'id' | 'endedAt'>, audit: AuditInput): MaintenanceView;
   endMaintenance(id: number, at: number, audit: AuditInput): MaintenanceView | undefined;

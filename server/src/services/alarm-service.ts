@@ -14,6 +14,8 @@ import type { AlarmStore, AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import { floodStatus, toAlarmView, toIncidentView } from './alarm-views.js';
 
+const LIVE_TIMELINE_ENTRIES = 50;
+
 /** What changed in one committed step, ready to announce. */
 export interface AlarmUpdate { alarms: AlarmView[]; incidents: IncidentView[]; floodChanged: boolean }
 
@@ -62,7 +64,11 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     const fromStore = missing.length ? store.alarmsOf(missing) : [];
     return [...i.alarmIds.map((id) => pool.get(id)).filter((a): a is Alarm => !!a), ...fromStore];
   };
-  const incidentView = (i: Incident) => toIncidentView(i, alarmsOfIncident(i), store.timeline(i.id), deps.index());
+  /**
+   * Live updates and lists carry the latest timeline entries only: a long storm must not make every
+   * change resend thousands of entries. The whole timeline comes with a single incident (`full`).
+   */
+  const incidentView = (i: Incident, full = false) => toIncidentView(i, alarmsOfIncident(i), store.timeline(i.id, full ? undefined : LIVE_TIMELINE_ENTRIES), deps.index());
 
   function maintenanceFor(depot: string, device: Condition['device']): (Actor & { until: number; scope: 'device' | 'depot' }) | null {
     const m = maintenance.find((w) => w.depot === depot && (w.device === null || (w.device.type === device.type && w.device.id === device.id)));
@@ -124,7 +130,7 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       else incidents.set(i.id, i);
     }
     const index = deps.index();
-    return { alarms: [...nextAlarms.values()].map((a) => toAlarmView(a, index)), incidents: [...touched.values()].map(incidentView), floodChanged };
+    return { alarms: [...nextAlarms.values()].map((a) => toAlarmView(a, index)), incidents: [...touched.values()].map((i) => incidentView(i)), floodChanged };
   }
 
   /** once a second: forget plainly normal alarms that no live incident needs, and old flood entries */
@@ -241,7 +247,7 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       const recent = store.incidents({ states: ['resolved', 'closed'], from: now - 24 * 3600_000, limit: 200 }).filter((i) => !incidents.has(i.id));
       return {
         alarms: [...alarms.values()].filter((a) => visible(a.depot) && (stateOf(a) !== 'normal' || a.active)).map((a) => toAlarmView(a, index)),
-        incidents: [...incidents.values(), ...recent].filter((i) => visible(i.depot)).sort((a, b) => b.updatedAt - a.updatedAt).map(incidentView),
+        incidents: [...incidents.values(), ...recent].filter((i) => visible(i.depot)).sort((a, b) => b.updatedAt - a.updatedAt).map((i) => incidentView(i)),
         flood: this.flood(visible),
       };
     },

@@ -16,12 +16,13 @@ export function toAlarmView(a: Alarm, index: SiteIndex): AlarmView {
   };
 }
 
-export function toIncidentView(i: Incident, alarms: readonly Alarm[], timeline: readonly TimelineEntry[], index: SiteIndex): IncidentView {
+export function toIncidentView(i: Incident, alarms: readonly Alarm[], timeline: { entries: readonly TimelineEntry[]; total: number }, index: SiteIndex): IncidentView {
   return {
     id: i.id, depot: i.depot, severity: i.severity, state: i.state, title: i.title, openedAt: i.openedAt, updatedAt: i.updatedAt,
     assignee: i.assignee, escalatedAt: i.escalatedAt, unacked: alarms.filter(needsAck).length,
     alarms: alarms.map((a) => toAlarmView(a, index)),
-    timeline: timeline.map(({ incidentId: _id, ...t }) => t),
+    timeline: timeline.entries.map(({ incidentId: _id, ...t }) => t),
+    timelineOmitted: timeline.total - timeline.entries.length,
   };
 }
 

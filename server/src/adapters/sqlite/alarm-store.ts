@@ -25,7 +25,8 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
   const insertAudit = db.prepare('INSERT INTO audit (at, actor, action, target, depot, note, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const maxSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM incidents');
   const incidentById = db.prepare<[string], { data: string }>('SELECT data FROM incidents WHERE id = ?');
-  const timelineOf = db.prepare<[string], TimelineRow>('SELECT incident_id, at, type, actor, note, alarm_id, detail FROM timeline WHERE incident_id = ? ORDER BY id');
+  const timelineOf = db.prepare<[string, number], TimelineRow>('SELECT incident_id, at, type, actor, note, alarm_id, detail FROM timeline WHERE incident_id = ? ORDER BY id DESC LIMIT ?');
+  const timelineCount = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM timeline WHERE incident_id = ?');
   const insertMaintenance = db.prepare('INSERT INTO maintenance (depot, device_type, device_id, reason, by, from_at, until_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const maintenanceById = db.prepare<[number], MaintenanceRow>('SELECT * FROM maintenance WHERE id = ?');
   const endMaintenance = db.prepare('UPDATE maintenance SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
@@ -71,7 +72,11 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
       if (ids.length === 0) return [];
       return db.prepare<string[], { data: string }>(`SELECT data FROM alarms WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids).map((r) => JSON.parse(r.data) as Alarm);
     },
-    timeline: (incidentId) => timelineOf.all(incidentId).map(toTimeline),
+    timeline(incidentId, latest) {
+      const entries = timelineOf.all(incidentId, latest ?? -1).map(toTimeline).reverse();
+      const total = latest !== undefined && entries.length === latest ? (timelineCount.get(incidentId)?.n ?? entries.length) : entries.length;
+      return { entries, total };
+    },
     audit(q) {
       const where: string[] = [];
       const args: (string | number)[] = [];

@@ -34,6 +34,7 @@ export const enDesk: Readonly<Record<keyof typeof viDesk, string>> = {
   'desk.alarms': 'Alarms',
   'desk.actions': 'Actions',
   'desk.timeline': 'Timeline',
+  'desk.timelineOmitted': '… {n} earlier entries (in the handover report and the incident’s full record)',
   'desk.notePlaceholder': 'Note (required to add a note; attached when acknowledging, resolving, closing)',
   'desk.ack': 'Acknowledge ({n})',
   'desk.addNote': 'Add note',

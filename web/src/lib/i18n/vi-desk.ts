@@ -32,6 +32,7 @@ export const viDesk = {
   'desk.alarms': 'Báo động',
   'desk.actions': 'Xử lý',
   'desk.timeline': 'Diễn biến',
+  'desk.timelineOmitted': '… {n} mục trước đó (xem trong báo cáo bàn giao ca và hồ sơ đầy đủ của sự cố)',
   'desk.notePlaceholder': 'Ghi chú (bắt buộc khi thêm ghi chú; kèm theo khi xác nhận, xử lý, đóng)',
   'desk.ack': 'Xác nhận ({n})',
   'desk.addNote': 'Thêm ghi chú',
