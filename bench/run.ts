@@ -7,6 +7,7 @@ import { startMosquitto } from '../tests/helpers/mosquitto.js';
 import { Cleanup } from './cleanup.js';
 import { GRACE_MS, SETTLE_MS, runLadder, type LadderDeps } from './ladder.js';
 import { measureLatency } from './latency.js';
+import { measureAlarmLatency } from './alarm-latency.js';
 import { machineInfo, sourceRevision } from './machine.js';
 import { parseOptions, UsageError, type BenchOptions, type SinkId } from './options.js';
 import { firstPass } from './prime.js';
@@ -88,6 +89,13 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, res: BenchResults): P
           (d ? `, p50 ${d.p50.toFixed(1)} ms, p95 ${d.p95.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms` : '') +
           (r.batchGapMs ? `; live:batch gaps p99 ${r.batchGapMs.p99.toFixed(0)} ms, max ${r.batchGapMs.max.toFixed(0)} ms` : ''));
       }
+      for (const rate of opts.latencyRates) {
+        const r = await measureAlarmLatency({ cleanup, peers, mqttUrl: mosquitto.url, publisher, live, pubs: opts.pubs }, rate, opts.latencySec);
+        res.alarmLatency.push(r);
+        const d = r.latency;
+        console.log(`  alarms at ${rate}/s background: ${r.probesSent} probes, ${r.lost} lost` +
+          (d ? `, p50 ${d.p50.toFixed(1)} ms, p95 ${d.p95.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms` : ''));
+      }
     } finally {
       await running.stop();
     }
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
   const res: BenchResults = {
     startedAt: new Date(started).toISOString(), durationSec: 0, quick: opts.quick, revision: sourceRevision(), machine: machineInfo(),
     method: { calm: opts.calm, rates: opts.rates, stepSec: opts.stepSec, pubs: opts.pubs, settleMs: SETTLE_MS, graceMs: GRACE_MS, liveTickMs: envSchema.shape.LIVE_TICK_MS.parse(undefined) },
-    ladders: [], latency: [], unavailable: [],
+    ladders: [], latency: [], alarmLatency: [], unavailable: [],
   };
   console.log(`DepotWatch bench${opts.quick ? ' (quick)' : ''} of ${res.revision}: sinks ${opts.sinks.join(', ')}; ${res.machine.nproc} cores, Node ${res.machine.node}`);
   try {

@@ -1,5 +1,6 @@
 import type { LadderResult, StepResult } from './ladder.js';
 import type { LatencyResult } from './latency.js';
+import type { AlarmLatencyResult } from './alarm-latency.js';
 import type { MachineInfo } from './machine.js';
 import type { Qos, SinkId } from './options.js';
 import type { ProfileResult } from './profile.js';
@@ -16,6 +17,8 @@ export interface BenchResults {
   method: { calm: boolean; rates: number[]; stepSec: number; pubs: number; settleMs: number; graceMs: number; liveTickMs: number };
   ladders: LadderResult[];
   latency: LatencyResult[];
+  /** MQTT publish of smoke → its alarm, unacknowledged, on a live client */
+  alarmLatency: AlarmLatencyResult[];
   /** peers that could not be measured, and why */
   unavailable: { sink: SinkId; reason: string }[];
   profile?: ProfileResult;
