@@ -13,7 +13,7 @@ import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';
 import type { UserAdmin } from './services/user-admin.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
-import type { SiteIndex } from './domain/site-index.js';
+import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { Clock } from './ports/clock.js';
@@ -96,6 +96,7 @@ export function createApp(deps: AppDeps) {
   const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false }, pingInterval: 5000, pingTimeout: 5000 });
   const sockets = attachLiveSockets(io, {
     auth: deps.auth, live: deps.live, alarms: deps.alarms, actions: deps.actions, logger: logger.child({ component: 'live' }),
+    knownDevice: (depot, device) => hasDevice(deps.index(), depot, device),
     ...(deps.onClients ? { onClients: deps.onClients } : {}),
     ...(deps.onBacklog ? { onBacklog: deps.onBacklog } : {}),
   });

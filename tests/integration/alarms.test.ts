@@ -157,6 +157,33 @@ describe('alarms and incidents end to end', () => {
     expect(text).toContain('Checked Store A: smoke machine test');
   });
 
+  it('every operator action also works over Socket.IO, with the same checks and a 400 for a bad payload', async () => {
+    const officerSock = t.socket(officer);
+    const guardSock = t.socket(guardD1);
+    await Promise.all([new Promise((r) => officerSock.once('live:snapshot', r)), new Promise((r) => guardSock.once('live:snapshot', r))]);
+    const emit = <T>(s: typeof officerSock, event: string, req: unknown) =>
+      new Promise<ActionResult<T>>((r) => (s.emit as (e: string, q: unknown, cb: (x: ActionResult<T>) => void) => void)(event, req, r));
+    const id = 'D1/ammo-humidity-high:H1';
+    expect(await emit(guardSock, 'alarm:shelve', { id, reason: 'x', minutes: 5 })).toMatchObject({ ok: false, status: 403 });
+    expect(await emit(officerSock, 'alarm:shelve', { id, minutes: 5 })).toMatchObject({ ok: false, status: 400, message: 'invalid fields: reason' });
+    expect(await emit(officerSock, 'alarm:shelve', 'garbage')).toMatchObject({ ok: false, status: 400 });
+    const shelved = await emit<AlarmView>(officerSock, 'alarm:shelve', { id, reason: 'sensor being replaced', minutes: 5 });
+    expect(shelved.ok && shelved.data.state).toBe('shelved');
+    const un = await emit<AlarmView>(officerSock, 'alarm:unshelve', { id });
+    expect(un.ok && un.data.state).not.toBe('shelved');
+    const m = await emit<MaintenanceView>(officerSock, 'maintenance:start', { depot: 'D2', device: null, reason: 'fuel tank inspection', minutes: 30 });
+    expect(m.ok && m.data).toMatchObject({ depot: 'D2', by: 'officer1' });
+    expect(await emit(officerSock, 'maintenance:start', { depot: 'NOPE', device: null, reason: 'x', minutes: 30 })).toMatchObject({ ok: false, status: 404 });
+    const ended = await emit<MaintenanceView>(officerSock, 'maintenance:end', { id: m.ok ? m.data.id : 0 });
+    expect(ended.ok && ended.data.endedAt).toBeGreaterThan(0);
+    const [open] = await liveIncidents(officer);
+    if (open) {
+      const noted = await emit<IncidentView>(guardSock, 'incident:note', { id: open.id, note: 'patrol sent to Store A' });
+      expect(noted.ok && noted.data.timeline.some((e) => e.type === 'note' && e.actor === 'guard-d1')).toBe(true);
+      expect(await emit(guardSock, 'incident:assign', { id: open.id, assignee: 'guard-d1' })).toMatchObject({ ok: false, status: 403 });
+    }
+  });
+
   it('a guard’s snapshot holds only their depot’s alarms and incidents, with a flood status', async () => {
     const sock = t.socket(guardD2);
     const snap = await new Promise<Snapshot>((r) => sock.once('live:snapshot', r));

@@ -153,5 +153,19 @@ export const alarmIdSchema = id;
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string };
 export interface AlarmClientEvents {
   'incident:ack': (req: { id: string; note?: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
+  'incident:note': (req: { id: string; note: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
+  'incident:assign': (req: { id: string; assignee: string | null }, ack: (r: ActionResult<IncidentView>) => void) => void;
+  'incident:resolve': (req: { id: string; note?: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
+  'incident:close': (req: { id: string; note?: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
   'alarm:ack': (req: { id: string; note?: string }, ack: (r: ActionResult<AlarmView>) => void) => void;
+  'alarm:shelve': (req: { id: string; reason: string; minutes: number }, ack: (r: ActionResult<AlarmView>) => void) => void;
+  'alarm:unshelve': (req: { id: string; note?: string }, ack: (r: ActionResult<AlarmView>) => void) => void;
+  'alarm:out_of_service': (req: { id: string; reason: string }, ack: (r: ActionResult<AlarmView>) => void) => void;
+  'alarm:return_to_service': (req: { id: string; note?: string }, ack: (r: ActionResult<AlarmView>) => void) => void;
+  'maintenance:start': (req: { depot: string; device: { type: 'sensor' | 'camera'; id: string } | null; reason: string; minutes: number }, ack: (r: ActionResult<MaintenanceView>) => void) => void;
+  'maintenance:end': (req: { id: number }, ack: (r: ActionResult<MaintenanceView>) => void) => void;
 }
+
+/** the id every Socket.IO action names */
+export const actionIdSchema = z.object({ id: z.string().min(1).max(200) });
+export const maintenanceEndSchema = z.object({ id: z.number().int().positive() });

@@ -91,3 +91,10 @@ function resolveSensor(depot: DepotConfig, zone: ZoneConfig, sensor: SensorConfi
   if (lows.length) entry.low = Math.max(...lows);
   return entry;
 }
+
+/** whether a depot, or a sensor or camera of it, is configured (maintenance requests name one) */
+export function hasDevice(index: SiteIndex, depot: string, device: { type: 'sensor' | 'camera'; id: string } | null): boolean {
+  if (!index.depot(depot)) return false;
+  if (!device) return true;
+  return device.type === 'sensor' ? !!index.sensor(depot, device.id) : !!index.camera(depot, device.id);
+}

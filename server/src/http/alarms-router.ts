@@ -10,7 +10,7 @@ import type { AlarmService } from '../services/alarm-service.js';
 import { buildHandover, handoverCsv } from '../services/handover.js';
 import type { AlarmStore } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { SiteIndex } from '../domain/site-index.js';
+import { hasDevice, type SiteIndex } from '../domain/site-index.js';
 import { principalOf } from './auth-middleware.js';
 import { forbidden, HttpError, notFound, parseOr400 } from './errors.js';
 
@@ -83,13 +83,7 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
   });
   router.post('/maintenance', (req, res) => {
     const body = parseOr400(maintenanceRequestSchema, req.body);
-    const known = (depot: string, device: typeof body.device) => {
-      const index = deps.index();
-      if (!index.depot(depot)) return false;
-      if (!device) return true;
-      return device.type === 'sensor' ? !!index.sensor(depot, device.id) : !!index.camera(depot, device.id);
-    };
-    res.status(201).json(actions.startMaintenance(principalOf(req), body, known));
+    res.status(201).json(actions.startMaintenance(principalOf(req), body, (depot, device) => hasDevice(deps.index(), depot, device)));
   });
   router.delete('/maintenance/:id', (req, res) => {
     const id = Number(req.params.id);

@@ -1,3 +1,4 @@
+import { ZodError } from 'zod';
 import type { ActionResult } from '../contracts/alarms.js';
 import type { Logger } from '../adapters/logger.js';
 import { ActionError } from '../services/alarm-actions.js';
@@ -8,6 +9,9 @@ export function toActionResult<T>(f: () => T, logger: Logger): ActionResult<T> {
     return { ok: true, data: f() };
   } catch (err) {
     if (err instanceof ActionError) return { ok: false, status: err.status, error: err.code, message: err.message };
+    if (err instanceof ZodError) {
+      return { ok: false, status: 400, error: 'bad_request', message: `invalid fields: ${err.issues.map((i) => i.path.join('.') || '(payload)').join(', ')}` };
+    }
     logger.error({ err }, 'socket action failed');
     return { ok: false, status: 500, error: 'internal', message: 'internal error' };
   }

@@ -1,7 +1,10 @@
 import type { Server, Socket } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
 import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../contracts/api.js';
-import type { ActionResult, FloodStatus } from '../contracts/alarms.js';
+import {
+  ackRequestSchema, actionIdSchema, assignRequestSchema, maintenanceEndSchema, maintenanceRequestSchema, noteRequestSchema,
+  outOfServiceRequestSchema, shelveRequestSchema, type ActionResult, type FloodStatus, type MaintenanceView,
+} from '../contracts/alarms.js';
 import type { Logger } from '../adapters/logger.js';
 import { canSeeDepot, type AuthService, type Principal } from '../services/auth-service.js';
 import type { LiveState } from '../services/live-state.js';
@@ -25,6 +28,8 @@ export interface LiveSocketDeps {
   live: LiveState;
   alarms: { snapshot(visible: (d: string) => boolean): Pick<Snapshot, 'alarms' | 'incidents' | 'flood'>; flood(visible: (d: string) => boolean): FloodStatus };
   actions: AlarmActions;
+  /** whether a depot (and a device of it) is configured, for maintenance requests */
+  knownDevice: (depot: string, device: MaintenanceView['device']) => boolean;
   logger: Logger;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
@@ -63,8 +68,22 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
       socket.data.coalescer.clear(); // the snapshot supersedes anything buffered
       ack(snapshotFor(principal));
     });
-    socket.on('incident:ack', (req, ack) => reply(ack, () => deps.actions.ackIncident(principal, String(req?.id ?? ''), noteOf(req))));
-    socket.on('alarm:ack', (req, ack) => reply(ack, () => deps.actions.ackAlarm(principal, String(req?.id ?? ''), noteOf(req))));
+    // the same use cases and the same schemas as REST; a bad payload is answered 400, never thrown
+    const a = deps.actions;
+    const p = principal;
+    const id = (req: unknown) => actionIdSchema.parse(req).id;
+    socket.on('incident:ack', (req, ack) => reply(ack, () => a.ackIncident(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('incident:note', (req, ack) => reply(ack, () => a.addNote(p, id(req), noteRequestSchema.parse(req).note)));
+    socket.on('incident:assign', (req, ack) => reply(ack, () => a.assign(p, id(req), assignRequestSchema.parse(req).assignee)));
+    socket.on('incident:resolve', (req, ack) => reply(ack, () => a.resolve(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('incident:close', (req, ack) => reply(ack, () => a.close(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('alarm:ack', (req, ack) => reply(ack, () => a.ackAlarm(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('alarm:shelve', (req, ack) => reply(ack, () => { const b = shelveRequestSchema.parse(req); return a.shelve(p, id(req), b.reason, b.minutes); }));
+    socket.on('alarm:unshelve', (req, ack) => reply(ack, () => a.unshelve(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('alarm:out_of_service', (req, ack) => reply(ack, () => a.outOfService(p, id(req), outOfServiceRequestSchema.parse(req).reason)));
+    socket.on('alarm:return_to_service', (req, ack) => reply(ack, () => a.returnToService(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('maintenance:start', (req, ack) => reply(ack, () => a.startMaintenance(p, maintenanceRequestSchema.parse(req), deps.knownDevice)));
+    socket.on('maintenance:end', (req, ack) => reply<MaintenanceView>(ack, () => a.endMaintenance(p, maintenanceEndSchema.parse(req).id)));
     deps.onClients?.(io.engine.clientsCount);
     socket.on('disconnect', () => deps.onClients?.(io.engine.clientsCount));
     logger.debug({ user: principal.username, id: socket.id }, 'live client connected');
@@ -133,8 +152,6 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
   };
 }
 export type LiveSockets = ReturnType<typeof attachLiveSockets>;
-
-const noteOf = (req: unknown) => (typeof req === 'object' && req !== null && typeof (req as { note?: unknown }).note === 'string' ? (req as { note: string }).note.slice(0, 2000) : '');
 
 /** engine.io keeps unsent packets in `writeBuffer`; its typings mark it private but it is the only signal of a slow client */
 function pendingWrites(socket: LiveSocket): number {
