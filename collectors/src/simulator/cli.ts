@@ -105,12 +105,12 @@ async function inject(values: Values, positionals: readonly string[]): Promise<v
   });
   await client.publishAsync(SCENARIO_CONTROL_TOPIC, JSON.stringify(cmd), { qos: 1 });
   await client.endAsync();
-  console.log(`sent ${JSON.stringify(cmd)} to ${SCENARIO_CONTROL_TOPIC} on ${values.url}`);
+  process.stdout.write(`sent ${JSON.stringify(cmd)} to ${SCENARIO_CONTROL_TOPIC} on ${values.url}\n`);
 }
 
 function list(): void {
   const width = Math.max(...SCENARIO_NAMES.map((n) => n.length));
-  for (const name of SCENARIO_NAMES) console.log(`${name.padEnd(width)}  ${SCENARIOS[name]}`);
+  for (const name of SCENARIO_NAMES) process.stdout.write(`${name.padEnd(width)}  ${SCENARIOS[name]}\n`);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -123,7 +123,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
-    console.log(USAGE);
+    process.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
   switch (command) {
