@@ -109,6 +109,14 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     deps.onBacklog?.(backlog);
   }
 
+  function disconnectWhere(match: (p: Principal) => boolean): void {
+    for (const socket of io.sockets.sockets.values()) {
+      if (!match(socket.data.principal)) continue;
+      socket.emit('session:expired');
+      socket.disconnect(true);
+    }
+  }
+
   return {
     /**
      * Called once per live-state tick: buffers the tick's changes per client, then sends each client
@@ -131,24 +139,10 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
       }
       flush();
     },
-    /** drops every socket of a user (logout, role change, disabled account) */
-    disconnectUser(userId: number): void {
-      for (const socket of io.sockets.sockets.values()) {
-        if (socket.data.principal.userId === userId) {
-          socket.emit('session:expired');
-          socket.disconnect(true);
-        }
-      }
-    },
+    /** drops every socket of a user (role change, disabled account) */
+    disconnectUser: (userId: number) => disconnectWhere((p) => p.userId === userId),
     /** drops the sockets opened with one session (logout) */
-    disconnectSession(tokenHash: string): void {
-      for (const socket of io.sockets.sockets.values()) {
-        if (socket.data.principal.tokenHash === tokenHash) {
-          socket.emit('session:expired');
-          socket.disconnect(true);
-        }
-      }
-    },
+    disconnectSession: (tokenHash: string) => disconnectWhere((p) => p.tokenHash === tokenHash),
   };
 }
 export type LiveSockets = ReturnType<typeof attachLiveSockets>;
