@@ -7,6 +7,11 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
+// The boundary between the centre and the edge (issue 7): the edge imports only the contracts from server/,
+// the centre (and lib/, config/) never imports the edge; only the demo's composition root sits above both.
+const edgeBan = { group: ['**/collectors/**', '**/demo/**'], message: 'server/, lib/ and config/ never import the edge or the demo' };
+const centreBan = { regex: '(^|/)server/(?!src/contracts/)', message: 'the edge imports only server/src/contracts/' };
+
 const ioModules = ['better-sqlite3', 'mqtt', 'aedes', 'express', 'socket.io', 'node:fs', 'node:http', 'node:net', 'pino'];
 
 export default tseslint.config(
@@ -34,13 +39,21 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
+    files: ['server/**', 'lib/**', 'config/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [edgeBan] }] },
+  },
+  {
+    files: ['collectors/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [centreBan, { group: ['**/demo/**'] }] }] },
+  },
+  {
     files: ['server/src/domain/**', 'server/src/contracts/**', 'config/schema.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, allowTypeImports: true })), patterns: [{ group: ['**/adapters/**', '**/services/**'], allowTypeImports: true }] }] },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, allowTypeImports: true })), patterns: [{ group: ['**/adapters/**', '**/services/**'], allowTypeImports: true }, edgeBan] }] },
   },
   {
     files: ['server/src/http/**', 'server/src/realtime/**'],
     // types (the Logger) may come from adapters; code may not
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**'], allowTypeImports: true }] }] },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**'], allowTypeImports: true }, edgeBan] }] },
   },
   {
     files: ['scripts/**', 'bench/**', 'collectors/src/simulator/cli.ts', 'tests/**'],

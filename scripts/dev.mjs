@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 
 const children = [
-  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/src/main.ts'], { stdio: 'inherit', env: { SIMULATE_SCALE: '0.5', ...process.env } }),
+  spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'demo/main.ts'], { stdio: 'inherit', env: { SIMULATE_SCALE: '0.5', ...process.env } }),
   spawn('npx', ['vite'], { stdio: 'inherit' }),
 ];
 const stop = () => { for (const c of children) c.kill('SIGTERM'); };

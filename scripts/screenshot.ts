@@ -8,11 +8,14 @@ import { chromium } from 'playwright-core';
 import { silentLogger } from '../server/src/adapters/logger.js';
 import { parseEnv } from '../server/src/settings.js';
 import { startSystem } from '../server/src/system.js';
+import { startDemoSimulator } from '../demo/simulate.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'depotwatch-shot-'));
-const system = await startSystem(parseEnv({
+const env = parseEnv({
   HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'screenshot-admin', SIMULATE_SCALE: '0.1', SIMULATE_FAULTS: 'off', LOG_LEVEL: 'silent',
-}), silentLogger);
+});
+const system = await startSystem(env, silentLogger);
+const stopSimulator = await startDemoSimulator(system, env, silentLogger);
 const base = `http://127.0.0.1:${system.httpPort}`;
 const mqtt = await connectAsync(system.mqttUrl);
 await new Promise((r) => setTimeout(r, 4000));
@@ -37,6 +40,7 @@ await new Promise((r) => setTimeout(r, 2000));
 await page.screenshot({ path: 'docs/board-depot.png' });
 await browser.close();
 await mqtt.endAsync();
+await stopSimulator?.();
 await system.stop();
 rmSync(dataDir, { recursive: true, force: true });
 console.log('wrote docs/board-wall.png, docs/board-depot.png');

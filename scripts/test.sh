@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests need (idempotently), builds
-# the board, then runs unit, integration and end-to-end tests. Tests start their own Mosquitto, influxd
+# the board, then runs lint, typecheck, unit, integration and end-to-end tests. Tests start their own Mosquitto, influxd
 # and Chromium on ephemeral ports with temporary data directories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +24,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 
+# CI checks what a reviewer would: lint (layering, cycles, floating promises) and strict types first
+if [ $# -eq 0 ]; then
+  npm run lint
+  npm run typecheck
+fi
 npm run build
 npx vitest run "$@"

@@ -72,7 +72,7 @@ export function dwIngestSink(ctx: SinkContext): Sink {
       await ctx.influx.createDatabase(db);
       const dataDir = mkdtempSync(join(ctx.workDir, 'dw-ingest-'));
       const metricsPort = await freePort();
-      const child = startChild(ctx.cleanup, 'DepotWatch ingest', process.execPath, [...extraNodeArgs, '--import', 'tsx', 'collectors/src/main.ts'], {
+      const child = startChild(ctx.cleanup, 'DepotWatch ingest', process.execPath, [...extraNodeArgs, '--import', 'tsx', 'server/src/ingest/main.ts'], {
         env: depotWatchEnv({
           MQTT_URL: ctx.mqttUrl, INFLUX_URL: ctx.influx.url, INFLUX_DB: db, CONFIG_DIR: ctx.configDir, DATA_DIR: dataDir,
           METRICS_PORT: String(metricsPort), LOG_LEVEL,

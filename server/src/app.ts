@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Server as IoServer } from 'socket.io';
 import type { Registry } from 'prom-client';
 import type { Logger } from './adapters/logger.js';
-import type { DiscoveredDevice } from '../../collectors/src/discovery.js';
+import type { DiscoveredDevice } from './ingest/discovery.js';
 import type { AuthService } from './services/auth-service.js';
 import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';

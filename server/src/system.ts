@@ -2,17 +2,15 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { join } from 'node:path';
 import { loadSiteConfig } from '../../config/loader.js';
 import type { SiteConfig } from '../../config/schema.js';
-import { DiscoveryRegistry } from '../../collectors/src/discovery.js';
-import { createIngest, type Ingest } from '../../collectors/src/ingest.js';
-import { createSimulator } from '../../collectors/src/simulator/simulator.js';
+import { DiscoveryRegistry } from './ingest/discovery.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createApp, type App } from './app.js';
 import { argon2Hasher } from './adapters/argon2.js';
-import { createInfluxStore } from './adapters/influx/influx-store.js';
 import type { Logger } from './adapters/logger.js';
 import { createMetrics } from './adapters/metrics.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
 import { openStateDb } from './adapters/sqlite/state-db.js';
-import { createSqliteTelemetryStore } from './adapters/sqlite/telemetry-store.js';
+import { telemetryStoreFromEnv } from './adapters/telemetry-store-from-env.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
 import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
@@ -28,6 +26,7 @@ import { createTelemetryWriter } from './services/telemetry-writer.js';
 import type { Env } from './settings.js';
 
 export interface System {
+  site: SiteConfig;
   httpPort: number;
   mqttUrl: string;
   app: App;
@@ -60,9 +59,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const stateDb = openStateDb(join(env.DATA_DIR, 'depotwatch.db'));
     stops.push(() => { stateDb.close(); });
 
-    const store: TelemetryStore = env.INFLUX_URL
-      ? createInfluxStore({ url: env.INFLUX_URL, db: env.INFLUX_DB, logger: logger.child({ component: 'influx' }), ...credentials(env) })
-      : createSqliteTelemetryStore({ path: join(env.DATA_DIR, 'telemetry.db'), logger: logger.child({ component: 'telemetry-sqlite' }), retentionDays: 400 });
+    const store: TelemetryStore = telemetryStoreFromEnv(env, logger);
     await store.init().catch((err: unknown) => logger.error({ err }, 'telemetry store init failed; writes will retry'));
     stops.push(() => store.close());
 
@@ -161,26 +158,12 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     stops.push(() => liveApp.close());
     logger.info({ port: httpPort, mqtt: mqttUrl, telemetry: store.kind }, 'DepotWatch listening');
 
-    const simulate = env.SIMULATE ?? (env.MQTT_URL ? 0 : site.depots.length);
-    if (simulate > 0) {
-      const sim = createSimulator({ mqttUrl, root: env.MQTT_TOPIC_ROOT, site, count: simulate, intervalScale: env.SIMULATE_SCALE, faults: env.SIMULATE_FAULTS, logger: logger.child({ component: 'simulator' }) });
-      await sim.start();
-      stops.push(() => sim.stop());
-    }
 
-    return { httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, stop };
+    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, stop };
   } catch (err) {
     await stop();
     throw err;
   }
-}
-
-function credentials(env: Readonly<Env>) {
-  return {
-    ...(env.INFLUX_TOKEN ? { token: env.INFLUX_TOKEN } : {}),
-    ...(env.INFLUX_USERNAME ? { username: env.INFLUX_USERNAME } : {}),
-    ...(env.INFLUX_PASSWORD ? { password: env.INFLUX_PASSWORD } : {}),
-  };
 }
 
 async function connectMqtt(url: string, env: Readonly<Env>, logger: Logger): Promise<MqttClient> {

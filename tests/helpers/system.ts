@@ -8,6 +8,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../server/sr
 import { silentLogger } from '../../server/src/adapters/logger.js';
 import { parseEnv } from '../../server/src/settings.js';
 import { startSystem, type System } from '../../server/src/system.js';
+import { startDemoSimulator } from '../../demo/simulate.js';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
@@ -33,6 +34,8 @@ export async function startTestSystem(opts: { env?: Record<string, string>; site
     ADMIN_PASSWORD, WEB_DIR: join(dataDir, 'no-web'), LOG_LEVEL: 'silent', ...opts.env,
   });
   const system = await startSystem(env, silentLogger, { ...(opts.site ? { site: opts.site } : {}), tickMs: opts.tickMs ?? 50 });
+  // the demo's composition: simulated depots beside the centre when SIMULATE asks for them
+  const stopSimulator = await startDemoSimulator(system, env, silentLogger);
   const base = `http://127.0.0.1:${system.httpPort}`;
   const mqtt = await connectAsync(system.mqttUrl, { clientId: `test-pub-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0 });
   const sockets: Socket[] = [];
@@ -58,6 +61,7 @@ export async function startTestSystem(opts: { env?: Record<string, string>; site
     async stop() {
       for (const s of sockets) s.disconnect();
       await mqtt.endAsync();
+      await stopSimulator?.();
       await system.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscoveryRegistry } from '../../collectors/src/discovery.js';
-import { createIngest, type Ingest } from '../../collectors/src/ingest.js';
+import { DiscoveryRegistry } from '../../server/src/ingest/discovery.js';
+import { createIngest, type Ingest } from '../../server/src/ingest/ingest.js';
 import { silentLogger } from '../../server/src/adapters/logger.js';
 import type { TelemetryPoint } from '../../server/src/contracts/telemetry.js';
 import { buildSiteIndex } from '../../server/src/domain/site-index.js';

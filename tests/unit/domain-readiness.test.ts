@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateDevices } from '../../server/src/domain/conditions.js';
 import { emptyDepotLive, type DepotLive } from '../../server/src/domain/live-types.js';
 import { depotReadiness, regionSummary, summarise } from '../../server/src/domain/readiness.js';
-import { isWithinSchedule } from '../../server/src/domain/schedule.js';
+import { isWithinSchedule } from '../../server/src/contracts/schedule.js';
 import { buildSiteIndex } from '../../server/src/domain/site-index.js';
 import { smallSite } from '../helpers/site.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalise, resolveTs } from '../../collectors/src/normalise.js';
+import { normalise, resolveTs } from '../../server/src/ingest/normalise.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const enc = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));

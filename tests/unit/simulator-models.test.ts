@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSiteConfig } from '../../config/loader.js';
 import type { DepotConfig, SiteConfig, ZoneConfig } from '../../config/schema.js';
-import { isWithinSchedule } from '../../server/src/domain/schedule.js';
+import { isWithinSchedule } from '../../server/src/contracts/schedule.js';
 import {
   cameraHealth, localHour, mulberry32, normalBand, sensorValue, type SensorContext,
 } from '../../collectors/src/simulator/models.js';

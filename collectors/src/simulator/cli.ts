@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { connectAsync } from 'mqtt';
 import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
 import type { SiteConfig } from '../../../config/schema.js';
-import { createLogger } from '../../../server/src/adapters/logger.js';
+import { createLogger } from '../../../lib/logger.js';
 import { resolveScenario, SCENARIO_CONTROL_TOPIC, SCENARIO_NAMES, SCENARIOS, ScenarioError, type ScenarioCommand, type ScenarioName } from './scenarios.js';
 import { createSimulator } from './simulator.js';
 

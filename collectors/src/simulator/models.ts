@@ -1,5 +1,5 @@
 import type { CameraHealth, SensorKind } from '../../../server/src/contracts/telemetry.js';
-import { isWithinSchedule } from '../../../server/src/domain/schedule.js';
+import { isWithinSchedule } from '../../../server/src/contracts/schedule.js';
 import type { DepotConfig, RulesConfig, ZoneConfig } from '../../../config/schema.js';
 
 /**

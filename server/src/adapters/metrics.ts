@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IngestMetrics } from '../../../collectors/src/ingest.js';
+import type { IngestMetrics } from '../ingest/ingest.js';
 
 /**
  * Every Prometheus metric DepotWatch exposes on /metrics, in one registry per app instance

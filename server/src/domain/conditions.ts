@@ -2,7 +2,7 @@ import type { CameraView, DeviceStatus, ReasonCode, SensorView } from '../contra
 import { SENSOR_UNITS } from '../contracts/telemetry.js';
 import type { RulesConfig, Severity } from '../../../config/schema.js';
 import type { CameraLive, DepotLive, SensorLive } from './live-types.js';
-import { isWithinSchedule } from './schedule.js';
+import { isWithinSchedule } from '../contracts/schedule.js';
 import type { CameraEntry, SensorEntry } from './site-index.js';
 
 /** One abnormal fact about a depot: the raw material of readiness and of alarms. */

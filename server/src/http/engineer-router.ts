@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DiscoveredDevice } from '../../../collectors/src/discovery.js';
+import type { DiscoveredDevice } from '../ingest/discovery.js';
 import { canSeeDepot } from '../services/auth-service.js';
 import { principalOf, requireRole } from './auth-middleware.js';
 

@@ -1,8 +1,8 @@
 import {
   MAX_FUTURE_MS, MAX_PAYLOAD_BYTES, cameraHealthPayloadSchema, collectorStatusPayloadSchema, parseTopic,
   sensorPayloadSchema, type CameraHealthPayload,
-} from '../../server/src/contracts/mqtt.js';
-import type { AcceptedMessage, CameraHealth } from '../../server/src/contracts/telemetry.js';
+} from '../contracts/mqtt.js';
+import type { AcceptedMessage, CameraHealth } from '../contracts/telemetry.js';
 
 /** Why a message was refused; each is a label value of the rejection counter. */
 export const REJECT_REASONS = ['bad_topic', 'bad_id', 'too_large', 'not_json', 'non_finite', 'bad_schema', 'bad_ts', 'future_ts', 'kind_mismatch'] as const;

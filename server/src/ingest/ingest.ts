@@ -1,9 +1,9 @@
 import type { MqttClient } from 'mqtt';
-import type { Logger } from '../../server/src/adapters/logger.js';
-import { topics } from '../../server/src/contracts/mqtt.js';
-import type { AcceptedMessage, TelemetryPoint } from '../../server/src/contracts/telemetry.js';
-import type { SiteIndex } from '../../server/src/domain/site-index.js';
-import type { Clock } from '../../server/src/ports/clock.js';
+import type { Logger } from '../adapters/logger.js';
+import { topics } from '../contracts/mqtt.js';
+import type { AcceptedMessage, TelemetryPoint } from '../contracts/telemetry.js';
+import type { SiteIndex } from '../domain/site-index.js';
+import type { Clock } from '../ports/clock.js';
 import type { DiscoveryRegistry } from './discovery.js';
 import { normalise, type RejectReason } from './normalise.js';
 import { toPoint } from './to-points.js';

@@ -1,5 +1,5 @@
-import type { AcceptedMessage, CameraFields, TelemetryPoint } from '../../server/src/contracts/telemetry.js';
-import type { SiteIndex } from '../../server/src/domain/site-index.js';
+import type { AcceptedMessage, CameraFields, TelemetryPoint } from '../contracts/telemetry.js';
+import type { SiteIndex } from '../domain/site-index.js';
 
 export type PointResult =
   | { kind: 'point'; point: TelemetryPoint }

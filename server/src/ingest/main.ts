@@ -1,15 +1,13 @@
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { ConfigError, loadSiteConfig } from '../../config/loader.js';
-import { createInfluxStore } from '../../server/src/adapters/influx/influx-store.js';
-import { createLogger } from '../../server/src/adapters/logger.js';
-import { createMetrics } from '../../server/src/adapters/metrics.js';
-import { createSqliteTelemetryStore } from '../../server/src/adapters/sqlite/telemetry-store.js';
-import { buildSiteIndex } from '../../server/src/domain/site-index.js';
-import { systemClock } from '../../server/src/ports/clock.js';
-import { createTelemetryWriter } from '../../server/src/services/telemetry-writer.js';
-import { EnvError, parseEnv } from '../../server/src/settings.js';
+import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
+import { createLogger } from '../adapters/logger.js';
+import { createMetrics } from '../adapters/metrics.js';
+import { telemetryStoreFromEnv } from '../adapters/telemetry-store-from-env.js';
+import { buildSiteIndex } from '../domain/site-index.js';
+import { systemClock } from '../ports/clock.js';
+import { createTelemetryWriter } from '../services/telemetry-writer.js';
+import { EnvError, parseEnv } from '../settings.js';
 import { DiscoveryRegistry } from './discovery.js';
 import { createIngest } from './ingest.js';
 
@@ -37,9 +35,7 @@ async function main(): Promise<void> {
   }
   const index = buildSiteIndex(site);
   const metrics = createMetrics();
-  const store = env.INFLUX_URL
-    ? createInfluxStore({ url: env.INFLUX_URL, db: env.INFLUX_DB, logger, ...(env.INFLUX_TOKEN ? { token: env.INFLUX_TOKEN } : {}), ...(env.INFLUX_USERNAME ? { username: env.INFLUX_USERNAME } : {}), ...(env.INFLUX_PASSWORD ? { password: env.INFLUX_PASSWORD } : {}) })
-    : createSqliteTelemetryStore({ path: join(env.DATA_DIR, 'telemetry.db'), logger });
+  const store = telemetryStoreFromEnv(env, logger);
   await store.init().catch((err: unknown) => logger.error({ err }, 'telemetry store init failed; writes will retry'));
   const writer = createTelemetryWriter(store, { logger, metrics: metrics.writer });
   const mqtt = await connectAsync(env.MQTT_URL, {
