@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { idSchema } from '../../../server/src/contracts/ids.js';
+import { sensorKindSchema } from '../../../server/src/contracts/telemetry.js';
+
+/**
+ * The edge collector's configuration (SPEC §11), one YAML file checked by this one schema. The device lists
+ * (modbus, snmp, cameras) can be replaced at run time by the centre's retained `collector/config`, the same
+ * schema as JSON, when its `version` is newer.
+ */
+
+/** "2GB", "512MB", "64KiB" or a number of bytes */
+export const byteSizeSchema = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+(\.\d+)?\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)$/i, 'must be a size such as 2GB or 512MB').transform(parseByteSize),
+]);
+
+export function parseByteSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]+)$/.exec(s.trim());
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4 };
+  return Math.round(Number(m?.[1]) * (units[(m?.[2] ?? '').toLowerCase()] ?? NaN));
+}
+
+const hostSchema = z.string().min(1).max(253);
+const everySSchema = z.number().positive().max(86_400);
+
+export const mqttSchema = z.object({
+  url: z.url({ protocol: /^(mqtts?|wss?|tcp|ssl)$/ }),
+  username: z.string().min(1).max(128).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  /** CA file to trust for mqtts:// (PEM) */
+  ca: z.string().min(1).optional(),
+  /** client certificate and key (PEM) for mutual TLS */
+  cert: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+  /** the persistent session's id; default `depotwatch-edge-<depot>` */
+  clientId: z.string().min(1).max(128).optional(),
+}).strict().refine((m) => (m.cert === undefined) === (m.key === undefined), { message: 'cert and key go together', path: ['cert'] });
+
+export const spoolSchema = z.object({
+  dir: z.string().min(1),
+  maxBytes: byteSizeSchema.default(2e9),
+  maxAgeHours: z.number().positive().max(24 * 366).default(168),
+}).strict();
+
+export const linkSchema = z.object({
+  /** the share of a weak link that replaying the backlog may take; live data always goes first */
+  backfillKbps: z.number().positive().max(1_000_000).default(32),
+}).strict();
+
+export const modbusPointSchema = z.object({
+  sensor: idSchema,
+  kind: sensorKindSchema,
+  /** a 16-bit register address (holding by default), or a coil / discrete input (0/1 values) */
+  register: z.number().int().min(0).max(65535).optional(),
+  table: z.enum(['holding', 'input']).default('holding'),
+  coil: z.number().int().min(0).max(65535).optional(),
+  discreteInput: z.number().int().min(0).max(65535).optional(),
+  type: z.enum(['int16', 'uint16', 'int32', 'uint32', 'float32']).default('uint16'),
+  /** value = raw × scale + offset */
+  scale: z.number().default(1),
+  offset: z.number().default(0),
+  /** for 32-bit values: the order of the two registers and of the bytes in each (ABCD is big-endian) */
+  byteOrder: z.enum(['ABCD', 'CDAB', 'BADC', 'DCBA']).default('ABCD'),
+}).strict().refine((p) => [p.register, p.coil, p.discreteInput].filter((v) => v !== undefined).length === 1, {
+  message: 'needs exactly one of register, coil, discreteInput',
+});
+
+export const modbusDeviceSchema = z.object({
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535).default(502),
+  unitId: z.number().int().min(0).max(255).default(1),
+  everyS: everySSchema.default(10),
+  timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  points: z.array(modbusPointSchema).min(1),
+}).strict();
+
+export const snmpDeviceSchema = z.object({
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535).default(161),
+  version: z.enum(['2c', '3']).default('2c'),
+  community: z.string().min(1).max(256).optional(),
+  /** SNMP v3 user (USM) */
+  user: z.object({
+    name: z.string().min(1).max(64),
+    level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).default('sha'),
+    authKey: z.string().min(8).optional(),
+    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).default('aes'),
+    privKey: z.string().min(8).optional(),
+  }).strict().optional(),
+  everyS: everySSchema.default(30),
+  timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** sensor ids the UPS-MIB values are published as */
+  mains: idSchema.optional(),
+  battery: idSchema.optional(),
+  onBattery: idSchema.optional(),
+}).strict().refine((d) => (d.version === '2c' ? d.community !== undefined : d.user !== undefined), {
+  message: 'SNMP v2c needs community; v3 needs user', path: ['version'],
+});
+
+export const cameraSourceSchema = z.object({
+  camera: idSchema,
+  rtsp: z.url({ protocol: /^rtsps?$/ }).optional(),
+  snapshot: z.url({ protocol: /^https?$/ }).optional(),
+  everyS: everySSchema.default(30),
+}).strict();
+
+export const edgeConfigSchema = z.object({
+  depot: idSchema,
+  /** the version of the device lists; the centre's retained collector/config replaces them when newer */
+  version: z.number().int().min(0).default(0),
+  mqtt: mqttSchema,
+  spool: spoolSchema,
+  link: linkSchema.prefault({}),
+  modbus: z.array(modbusDeviceSchema).default([]),
+  snmp: z.array(snmpDeviceSchema).default([]),
+  cameras: z.array(cameraSourceSchema).default([]),
+}).strict();
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
+export type ModbusDeviceConfig = z.infer<typeof modbusDeviceSchema>;
+export type ModbusPointConfig = z.infer<typeof modbusPointSchema>;
+export type SnmpDeviceConfig = z.infer<typeof snmpDeviceSchema>;
+export type CameraSourceConfig = z.infer<typeof cameraSourceSchema>;
