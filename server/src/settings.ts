@@ -16,6 +16,8 @@ export const envSchema = z.object({
   MQTT_PORT: port.default(1883),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
+  /** SPEC §9: `loopback`, the embedded broker admits anonymous clients from this machine; `off`: never */
+  MQTT_ANONYMOUS: z.enum(['loopback', 'off']).default('loopback'),
   MQTT_TOPIC_ROOT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depots'),
   /** shared-subscription group for ingest on an external broker; "none" turns shared subscriptions off */
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depotwatch-ingest').transform((g) => (g === 'none' ? '' : g)),

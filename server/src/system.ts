@@ -8,7 +8,7 @@ import { createApp, type App } from './app.js';
 import { argon2Hasher } from './adapters/argon2.js';
 import type { Logger } from './adapters/logger.js';
 import { createMetrics } from './adapters/metrics.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
+import { isLoopback, startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
 import { openStateDb } from './adapters/sqlite/state-db.js';
 import { telemetryStoreFromEnv } from './adapters/telemetry-store-from-env.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
@@ -68,6 +68,8 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       const accounts = new Map(site.collectors.map((c) => [c.depot, c.passwordHash]));
       broker = await startEmbeddedBroker({
         host: env.MQTT_HOST, port: env.MQTT_PORT, root: env.MQTT_TOPIC_ROOT, logger: logger.child({ component: 'broker' }),
+        admitAnonymous: env.MQTT_ANONYMOUS === 'off' ? () => false : isLoopback,
+        onRefused: metrics.broker.onRefused,
         verifyCollector: async (username, password) => {
           const hash = accounts.get(username);
           return hash && (await argon2Hasher.verify(hash, password)) ? username : null;
@@ -84,7 +86,10 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     const live = createLiveState({ index: () => index, clock });
     const discovery = new DiscoveryRegistry();
-    const mqtt = await connectMqtt(mqttUrl, env, logger);
+    // on the embedded broker the centre logs in with its internal account (whatever MQTT_ANONYMOUS says),
+    // so no anonymous local client can take its client id; on an external one with MQTT_USERNAME/PASSWORD
+    const mqttLogin = broker ? broker.centreCredentials : { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD };
+    const mqtt = await connectMqtt(mqttUrl, mqttLogin, logger);
     stops.push(() => mqtt.endAsync());
     const ingest: Ingest = createIngest({
       mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer, discovery, clock, metrics: metrics.ingest,
@@ -166,14 +171,14 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
   }
 }
 
-async function connectMqtt(url: string, env: Readonly<Env>, logger: Logger): Promise<MqttClient> {
+async function connectMqtt(url: string, login: { username?: string | undefined; password?: string | undefined }, logger: Logger): Promise<MqttClient> {
   const client = await connectAsync(url, {
     clientId: `depotwatch-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
     clean: true,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
-    ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}),
-    ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
+    ...(login.username ? { username: login.username } : {}),
+    ...(login.password ? { password: login.password } : {}),
   });
   // Nagle's algorithm adds up to 40 ms to every small MQTT packet; alarms should not wait for it
   (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);

@@ -18,6 +18,7 @@ export function createMetrics() {
   const writeSeconds = new Histogram({ name: 'depotwatch_telemetry_write_seconds', help: 'latency of one batch write', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
   const queue = new Gauge({ name: 'depotwatch_telemetry_queue_points', help: 'points waiting to be written', registers: [registry] });
   const clients = new Gauge({ name: 'depotwatch_live_clients', help: 'connected Socket.IO clients', registers: [registry] });
+  const mqttRefused = new Counter({ name: 'depotwatch_mqtt_refused_total', help: 'embedded broker: connections, logins, subscriptions and publishes refused, by reason', labelNames: ['reason'] as const, registers: [registry] });
   const liveBacklog = new Gauge({ name: 'depotwatch_live_pending_updates', help: 'coalesced updates waiting for slow clients', registers: [registry] });
 
   const ingest: IngestMetrics = {
@@ -32,6 +33,7 @@ export function createMetrics() {
     onRetry: () => retries.inc(),
     queueDepth: (n: number) => queue.set(n),
   };
-  return { registry, ingest, writer, clients, liveBacklog };
+  const broker = { onRefused: (reason: string) => mqttRefused.inc({ reason }) };
+  return { registry, ingest, writer, broker, clients, liveBacklog };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
