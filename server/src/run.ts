@@ -43,6 +43,12 @@ export async function runCentre(companion?: Companion): Promise<void> {
   try {
     stopCompanion = await companion?.(system, env, logger);
   } catch (err) {
+    if (err instanceof EnvError) {
+      // a setting the companion refuses (the demo's SIMULATE beside real collectors): say which, plainly
+      process.stderr.write(`${err.message}\n`);
+      await system.stop();
+      process.exit(2);
+    }
     logger.fatal({ err }, 'DepotWatch failed to start');
     await system.stop();
     process.exit(1);
