@@ -21,7 +21,11 @@ export interface MosquittoHandle {
   stop(): Promise<void>;
 }
 
-export async function startMosquitto(opts: { extraConfig?: string } = {}): Promise<MosquittoHandle> {
+/**
+ * `configFor` replaces the default configuration (one anonymous listener on the port) with the caller's,
+ * given the port chosen; it must listen on that port on 127.0.0.1.
+ */
+export async function startMosquitto(opts: { extraConfig?: string; configFor?: (port: number) => string } = {}): Promise<MosquittoHandle> {
   if (!existsSync(MOSQUITTO_BIN)) {
     throw new Error(`Mosquitto is not installed at ${MOSQUITTO_BIN}; run ./scripts/test.sh, which installs it and runs the tests`);
   }
@@ -30,7 +34,7 @@ export async function startMosquitto(opts: { extraConfig?: string } = {}): Promi
     // freePort() can race with another process; a second port almost always works.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const started = await launch(dir, port, opts.extraConfig);
+      const started = await launch(dir, port, opts.extraConfig, opts.configFor);
       if (started.ok) return handle(started.child, port, dir);
       if (!started.addressInUse || attempt >= 3) throw new Error(`Mosquitto did not start on port ${port}: ${started.reason}\n--- stderr tail ---\n${started.stderr}`);
     }
@@ -42,10 +46,11 @@ export async function startMosquitto(opts: { extraConfig?: string } = {}): Promi
 
 type Launch = { ok: true; child: ChildProcess } | { ok: false; reason: string; stderr: string; addressInUse: boolean };
 
-async function launch(dir: string, port: number, extraConfig = ''): Promise<Launch> {
+async function launch(dir: string, port: number, extraConfig = '', configFor?: (port: number) => string): Promise<Launch> {
   const conf = join(dir, 'mosquitto.conf');
   // No pid_file: the test holds the child process itself, and a root-owned pid file would only need cleaning up.
-  await writeFile(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', extraConfig, ''].join('\n'));
+  const base = configFor ? [configFor(port)] : [`listener ${port} 127.0.0.1`, 'allow_anonymous true'];
+  await writeFile(conf, [...base, 'persistence false', 'log_dest stderr', extraConfig, ''].join('\n'));
   const child = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP); });
