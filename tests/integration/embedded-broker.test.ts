@@ -1,4 +1,5 @@
 import { connectAsync, type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argon2Hasher } from '../../server/src/adapters/argon2.js';
 import { silentLogger } from '../../server/src/adapters/logger.js';
@@ -168,8 +169,10 @@ describe('embedded broker: who may connect, publish and read', () => {
 });
 
 describe('embedded broker: login throttling', () => {
-  it('refuses an address after its failures, without hashing, and lets the others in', async () => {
-    const { broker, counters } = await startWithAccounts({ throttle: { perSource: 3, perAccount: 100 } });
+  it('refuses an address after its failures, without hashing, logging it once, and lets the others in', async () => {
+    const logged: { msg: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { logged.push(JSON.parse(line) as { msg: string }); } });
+    const { broker, counters } = await startWithAccounts({ throttle: { perSource: 3, perAccount: 100 }, logger });
     try {
       for (let i = 0; i < 3; i++) expect(await tryLogin(broker.port, { username: 'K101', password: 'guess' + i, localAddress: '127.0.0.2' })).toBe(4);
       expect(counters.hashed).toBe(3);
@@ -177,6 +180,7 @@ describe('embedded broker: login throttling', () => {
       for (let i = 0; i < 20; i++) expect(await tryLogin(broker.port, { username: 'K101', password: PASSWORDS.K101, localAddress: '127.0.0.2' })).toBe(3);
       expect(counters.hashed).toBe(3);
       expect(counters.refused.filter((r) => r === 'throttled').length).toBe(20);
+      expect(logged.filter((l) => l.msg === 'MQTT login throttled')).toHaveLength(1); // once a minute, not 20 times
       // another address is not affected
       expect(await tryLogin(broker.port, { username: 'K101', password: PASSWORDS.K101, localAddress: '127.0.0.3' })).toBe(0);
     } finally {
