@@ -138,6 +138,8 @@ export const rulesSchema = z.object({
     /** more than floodCount new alarms within floodWindowS in someone's scope is an alarm flood */
     floodCount: z.number().int().min(1).max(10_000).default(10),
     floodWindowS: z.number().int().min(10).max(86_400).default(600),
+    /** a resolved incident is closed by the system after this long (a day by default: one full shift cycle to review it) */
+    autoCloseAfterS: z.number().int().min(60).max(30 * 86_400).default(86_400),
   }).strict().prefault({}),
   /** which readiness level an active condition of each severity imposes on its depot */
   readiness: z.object({

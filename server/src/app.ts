@@ -22,6 +22,7 @@ import { createAuthRouter } from './http/auth-router.js';
 import { createDepotsRouter } from './http/depots-router.js';
 import { createEngineerRouter } from './http/engineer-router.js';
 import { createAlarmsRouter } from './http/alarms-router.js';
+import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
@@ -79,7 +80,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api', requireAuth(deps.auth));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
-  app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, store: deps.alarmStore, clock: deps.clock, index: deps.index }));
+  const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
+  app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));
   app.use('/api', createUsersRouter({ users: deps.users }));
   app.use('/api', apiNotFound);
 

@@ -115,6 +115,9 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       announce: (u) => late.app?.sockets.publishAlarms(u),
     });
     alarms.load();
+    // the chain's head, in the log and so outside the database: `npm run audit:verify -- --anchor` checks it later
+    const auditHead = alarmStore.auditHead();
+    if (auditHead) logger.info({ entries: alarmStore.auditCount(), anchor: `${auditHead.id}:${auditHead.hash}` }, 'audit chain head');
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
     const userAdmin = createUserAdmin({

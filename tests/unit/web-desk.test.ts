@@ -143,7 +143,7 @@ describe('the handover report', () => {
   it('shows who acknowledged each incident, in order of opening, and uses the server file name', () => {
     const report: HandoverReport = {
       from: 0, to: NOW, generatedAt: NOW, generatedBy: 'duty', actions: [],
-      summary: { incidents: 2, critical: 2, stillOpen: 1, acknowledged: 1, escalated: 0 },
+      summary: { incidents: 2, critical: 2, stillOpen: 1, acknowledged: 1, escalated: 0 }, truncated: false, totals: { incidents: 2, actions: 0 },
       incidents: [incident('INC-2', { openedAt: 20 }), incident('INC-1', { openedAt: 10, timeline: [ackEntry('guard101', 15, ' Báo động giả ')] })],
     };
     const rows = handoverRows(report);

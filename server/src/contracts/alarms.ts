@@ -60,6 +60,18 @@ export interface IncidentView {
   timelineOmitted: number;
 }
 
+/** The answer to an incident acknowledgement: the incident, and which alarms the request covered. */
+export interface IncidentAckResult extends IncidentView {
+  ack: {
+    /** acknowledged by this request */
+    acknowledged: string[];
+    /** listed by the request but acknowledged already (by someone else, or by this same request sent before) */
+    alreadyAcknowledged: string[];
+    /** raised after the view the request was made from: still awaiting acknowledgement */
+    stillUnacked: string[];
+  };
+}
+
 export interface MaintenanceView {
   id: number;
   depot: string;
@@ -94,14 +106,27 @@ export interface HandoverReport {
   generatedBy: string;
   incidents: IncidentView[];
   actions: AuditEntry[];
+  /** counted over the whole shift (in SQL, in the caller's scope), not over what fits in the report */
   summary: { incidents: number; critical: number; stillOpen: number; acknowledged: number; escalated: number };
+  /** true when the report holds fewer incidents or actions than the shift had: see `totals` */
+  truncated: boolean;
+  totals: { incidents: number; actions: number };
 }
+
+/** GET /api/audit/verify (SPEC §8): `{"ok":true,"entries":N}`, or the first entry whose chain does not hold. */
+export type AuditVerifyResult =
+  | { ok: true; entries: number; head: { id: number; hash: string } | null }
+  | { ok: false; entries: number; checked: number; firstBroken: { id: number; reason: 'content' | 'gap' | 'order' | 'anchor'; message: string }; head: { id: number; hash: string } | null };
 
 const note = z.string().trim().max(2000);
 const requiredNote = note.min(1, 'a note is required');
 const id = z.string().regex(/^[A-Za-z0-9_:/.-]{1,200}$/);
 
 export const ackRequestSchema = z.object({ note: note.default('') });
+/** what the person saw: each alarm with the raise time the board showed (a re-raise since is a different raise) */
+export const incidentAckRequestSchema = ackRequestSchema.extend({
+  alarms: z.array(z.object({ id, raisedAt: z.number().int().nonnegative().nullable() })).max(1000).optional(),
+});
 export const noteRequestSchema = z.object({ note: requiredNote });
 export const assignRequestSchema = z.object({ assignee: z.string().min(1).max(64).nullable() });
 export const shelveRequestSchema = z.object({
@@ -141,6 +166,9 @@ export const auditQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
   actor: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  depot: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 export const rangeQuerySchema = z.object({
   from: z.coerce.number().int().nonnegative(),
@@ -152,7 +180,7 @@ export const alarmIdSchema = id;
 /** Socket.IO actions: the same use cases as REST, answered through the ack callback. */
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string };
 export interface AlarmClientEvents {
-  'incident:ack': (req: { id: string; note?: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
+  'incident:ack': (req: { id: string; note?: string; alarms?: { id: string; raisedAt: number | null }[] }, ack: (r: ActionResult<IncidentAckResult>) => void) => void;
   'incident:note': (req: { id: string; note: string }, ack: (r: ActionResult<IncidentView>) => void) => void;
   'incident:assign': (req: { id: string; assignee: string | null }, ack: (r: ActionResult<IncidentView>) => void) => void;
   'incident:resolve': (req: { id: string; note?: string }, ack: (r: ActionResult<IncidentView>) => void) => void;

@@ -36,6 +36,8 @@ export class IncidentActionError extends Error {
 }
 
 export const SYSTEM = 'system';
+/** Incident ids are short and sequential ("INC-000042") because officers read them out on the radio. */
+export const formatIncidentId = (seq: number) => `INC-${String(seq).padStart(6, '0')}`;
 const worse = (a: Severity, b: Severity): Severity => (SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b);
 const live = (i: Incident) => i.state === 'open' || i.state === 'acknowledged';
 
@@ -94,9 +96,40 @@ export function followAlarms(i: Incident, alarms: readonly Alarm[], now: number)
   return { incident: i, timeline: [] };
 }
 
-export function acknowledgeIncident(i: Incident, by: string, note: string, now: number): { incident: Incident; timeline: TimelineEntry[] } {
+/**
+ * A person acknowledges an incident. With `stillUnacked` > 0 (alarms raised after they looked) the
+ * incident stays open: it still needs someone, and its timeline says so.
+ */
+export function acknowledgeIncident(i: Incident, by: string, note: string, now: number, stillUnacked = 0): { incident: Incident; timeline: TimelineEntry[] } {
   if (!live(i)) throw new IncidentActionError('bad_state', `incident ${i.id} is ${i.state}`);
-  return { incident: { ...i, state: 'acknowledged', updatedAt: now }, timeline: [{ incidentId: i.id, at: now, type: 'acknowledged', actor: by, note }] };
+  const entry: TimelineEntry = { incidentId: i.id, at: now, type: 'acknowledged', actor: by, note };
+  if (stillUnacked > 0) {
+    return { incident: { ...i, state: 'open', updatedAt: now }, timeline: [{ ...entry, detail: `${stillUnacked} alarm(s) raised after this view still await acknowledgement` }] };
+  }
+  return { incident: { ...i, state: 'acknowledged', updatedAt: now }, timeline: [entry] };
+}
+
+/** An alarm as the person saw it: one raise of it, told apart from a later re-raise by `raisedAt`. */
+export interface SeenAlarm { id: string; raisedAt: number | null }
+
+/**
+ * Which of an incident's alarms an acknowledgement covers. With `seen` (what the board showed), only
+ * the raises the person saw; anything raised since stays unacknowledged. Without it (SPEC §8's bare
+ * `{"note"}`), every alarm awaiting acknowledgement: the server announces each alarm before it
+ * handles the next request, so that is what it had shown at its latest version.
+ */
+export function selectAcknowledgement(alarms: readonly Alarm[], seen: readonly SeenAlarm[] | undefined): { covered: Alarm[]; already: string[]; stillUnacked: string[] } {
+  const waiting = alarms.filter(needsAck);
+  if (!seen) return { covered: waiting, already: [], stillUnacked: [] };
+  const saw = new Set(seen.map((s) => `${s.id}@${s.raisedAt}`));
+  const covered = waiting.filter((a) => saw.has(`${a.id}@${a.raisedAt}`));
+  const waitingIds = new Set(waiting.map((a) => a.id));
+  const ofIncident = new Set(alarms.map((a) => a.id));
+  return {
+    covered,
+    already: [...new Set(seen.map((s) => s.id))].filter((id) => ofIncident.has(id) && !waitingIds.has(id)),
+    stillUnacked: waiting.filter((a) => !covered.includes(a)).map((a) => a.id),
+  };
 }
 
 export function resolveIncident(i: Incident, alarms: readonly Alarm[], by: string, note: string, now: number): { incident: Incident; timeline: TimelineEntry[] } {
@@ -130,4 +163,11 @@ export function escalate(i: Incident, now: number, afterMs: number): { incident:
     incident: { ...i, escalatedAt: now, updatedAt: now },
     timeline: [{ incidentId: i.id, at: now, type: 'escalated', actor: SYSTEM, note: `not acknowledged within ${Math.round(afterMs / 60_000)} min: escalated to duty officers` }],
   };
+}
+
+/** Resolved incidents that have been resolved for `afterMs`: closed by the system so they leave memory. */
+export function dueAutoClose(incidents: Iterable<Incident>, now: number, afterMs: number): Incident[] {
+  const due: Incident[] = [];
+  for (const i of incidents) if (i.state === 'resolved' && now - i.updatedAt >= afterMs) due.push(i);
+  return due;
 }

@@ -2,7 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
 import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../contracts/api.js';
 import {
-  ackRequestSchema, actionIdSchema, assignRequestSchema, maintenanceEndSchema, maintenanceRequestSchema, noteRequestSchema,
+  ackRequestSchema, actionIdSchema, assignRequestSchema, incidentAckRequestSchema, maintenanceEndSchema, maintenanceRequestSchema, noteRequestSchema,
   outOfServiceRequestSchema, shelveRequestSchema, type ActionResult, type FloodStatus, type MaintenanceView,
 } from '../contracts/alarms.js';
 import type { Logger } from '../adapters/logger.js';
@@ -72,7 +72,7 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     const a = deps.actions;
     const p = principal;
     const id = (req: unknown) => actionIdSchema.parse(req).id;
-    socket.on('incident:ack', (req, ack) => reply(ack, () => a.ackIncident(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('incident:ack', (req, ack) => reply(ack, () => { const b = incidentAckRequestSchema.parse(req); return a.ackIncident(p, id(req), b.note, b.alarms); }));
     socket.on('incident:note', (req, ack) => reply(ack, () => a.addNote(p, id(req), noteRequestSchema.parse(req).note)));
     socket.on('incident:assign', (req, ack) => reply(ack, () => a.assign(p, id(req), assignRequestSchema.parse(req).assignee)));
     socket.on('incident:resolve', (req, ack) => reply(ack, () => a.resolve(p, id(req), ackRequestSchema.parse(req).note)));

@@ -1,12 +1,13 @@
-import type { AlarmView, IncidentView, MaintenanceView } from '../contracts/alarms.js';
+import type { AlarmView, IncidentAckResult, MaintenanceView } from '../contracts/alarms.js';
 import {
-  AlarmActionError, acknowledge, needsAck, removeFromService, returnToService, shelve, unshelve, type Actor, type Alarm, type AlarmEvent,
+  AlarmActionError, acknowledge, removeFromService, returnToService, shelve, unshelve, type Actor, type Alarm, type AlarmEvent,
 } from '../domain/alarm-engine.js';
 import {
-  IncidentActionError, acknowledgeIncident, assignIncident, closeIncident, resolveIncident, type Incident, type TimelineEntry,
+  IncidentActionError, acknowledgeIncident, assignIncident, closeIncident, resolveIncident, selectAcknowledgement, type Incident, type SeenAlarm,
+  type TimelineEntry,
 } from '../domain/incidents.js';
 import { can, type Action, type Subject } from '../domain/permissions.js';
-import type { AlarmStore, AuditInput } from '../ports/alarm-store.js';
+import { MaintenanceEndedError, type AlarmStore, type AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { AlarmService } from './alarm-service.js';
 
@@ -52,11 +53,11 @@ export function createAlarmActions(deps: { alarms: AlarmService; store: AlarmSto
     ({ at: clock.now(), actor: p.username, action, target, depot, note: note || null, detail });
   const actor = (p: Operator, note: string): Actor => ({ username: p.username, at: clock.now(), note });
 
-  function onIncident(p: Operator, id: string, action: Action, f: (i: Incident, alarms: Alarm[]) => { incident: Incident; timeline: TimelineEntry[]; changed?: Alarm[]; events?: AlarmEvent[] }, auditAction: string, note: string): IncidentView {
+  function onIncident(p: Operator, id: string, action: Action, f: (i: Incident, alarms: Alarm[]) => { incident: Incident; timeline: TimelineEntry[]; changed?: Alarm[]; events?: AlarmEvent[] }, auditAction: string, note: string, detail: Record<string, unknown> | null = null) {
     const incident = incidentOr404(id);
     allow(p, action, incident.depot);
     const r = domain(() => f(incident, svc.alarmsOfIncident(incident)));
-    svc.commitAndAnnounce(r.changed ?? [], r.events ?? [], { incidents: [r.incident], timeline: r.timeline, audit: [audit(p, auditAction, id, incident.depot, note)] });
+    svc.commitAndAnnounce(r.changed ?? [], r.events ?? [], { incidents: [r.incident], timeline: r.timeline, audit: [audit(p, auditAction, id, incident.depot, note, detail)] });
     return svc.incidentView(svc.incident(id) ?? r.incident);
   }
 
@@ -69,18 +70,30 @@ export function createAlarmActions(deps: { alarms: AlarmService; store: AlarmSto
   }
 
   return {
-    /** SPEC §8: acknowledges every alarm of the incident that awaits it, with the note. Repeating it is harmless. */
-    ackIncident(p: Operator, id: string, note: string): IncidentView {
+    /**
+     * SPEC §8 and issue 6: acknowledges the alarms the person saw (`seen`: id and raise time, as the
+     * board showed them); alarms raised since stay unacknowledged and the answer lists them. Without
+     * `seen`, every alarm awaiting acknowledgement (see selectAcknowledgement). A repeated request
+     * finds nothing left to cover and changes nothing: the board's REST retry after a socket timeout
+     * is harmless.
+     */
+    ackIncident(p: Operator, id: string, note: string, seen?: readonly SeenAlarm[]): IncidentAckResult {
       const incident = incidentOr404(id);
       allow(p, 'ack', incident.depot);
-      if (incident.state === 'acknowledged' && !svc.alarmsOfIncident(incident).some(needsAck)) return svc.incidentView(incident);
-      return onIncident(p, id, 'ack', (i, list) => {
+      const pick = selectAcknowledgement(svc.alarmsOfIncident(incident), seen);
+      const outcome = (covered: readonly Alarm[]) => ({ acknowledged: covered.map((a) => a.id), alreadyAcknowledged: pick.already, stillUnacked: pick.stillUnacked });
+      // nothing left to acknowledge: an incident still open with no alarm waiting is acknowledged as a whole, anything else is a repeat
+      if (pick.covered.length === 0 && !(incident.state === 'open' && pick.stillUnacked.length === 0)) {
+        return { ...svc.incidentView(incident), ack: outcome([]) };
+      }
+      const view = onIncident(p, id, 'ack', (i) => {
         // one action, one moment: the incident's entry and each alarm's transition carry the same time
         const by = actor(p, note);
-        const steps = list.filter(needsAck).map((a) => acknowledge(a, by));
-        const r = acknowledgeIncident(i, p.username, note, by.at);
+        const steps = pick.covered.map((a) => acknowledge(a, by));
+        const r = acknowledgeIncident(i, p.username, note, by.at, pick.stillUnacked.length);
         return { ...r, changed: steps.map((s) => s.alarm), events: steps.flatMap((s) => s.events) };
-      }, 'incident.ack', note);
+      }, 'incident.ack', note, { alarms: pick.covered.map((a) => a.id), stillUnacked: pick.stillUnacked, seen: seen ? 'listed' : 'latest' });
+      return { ...view, ack: outcome(pick.covered) };
     },
     ackAlarm: (p: Operator, id: string, note: string) => onAlarm(p, id, 'ack', (a) => acknowledge(a, actor(p, note)), 'alarm.ack', note),
     addNote: (p: Operator, id: string, note: string) =>
@@ -105,21 +118,20 @@ export function createAlarmActions(deps: { alarms: AlarmService; store: AlarmSto
       allow(p, 'maintenance', req.depot);
       if (!known(req.depot, req.device)) throw new ActionError(404, 'not_found', `no ${req.device ? `${req.device.type} ${req.device.id} at ` : ''}depot ${req.depot}`);
       const now = clock.now();
-      const m = deps.store.addMaintenance({ depot: req.depot, device: req.device, reason: req.reason, by: p.username, from: now, until: now + req.minutes * 60_000 },
-        audit(p, 'maintenance.start', '', req.depot, req.reason, { device: req.device, minutes: req.minutes }));
-      const r = svc.applyMaintenance(m, actor(p, req.reason));
-      svc.commitAndAnnounce(r.changed, r.events);
-      return m;
+      return svc.startMaintenance({ depot: req.depot, device: req.device, reason: req.reason, by: p.username, from: now, until: now + req.minutes * 60_000 },
+        actor(p, req.reason), audit(p, 'maintenance.start', '', req.depot, req.reason, { device: req.device, minutes: req.minutes }));
     },
     endMaintenance(p: Operator, id: number): MaintenanceView {
       const existing = deps.store.maintenance(id);
       if (!existing) throw new ActionError(404, 'not_found', `maintenance ${id} not found`);
       allow(p, 'maintenance', existing.depot);
-      const ended = deps.store.endMaintenance(id, clock.now(), audit(p, 'maintenance.end', `maintenance:${id}`, existing.depot, existing.reason));
-      if (!ended) throw new ActionError(409, 'already_ended', `maintenance ${id} has already ended`);
-      const r = svc.liftMaintenance(id, actor(p, 'maintenance ended'));
-      svc.commitAndAnnounce(r.changed, r.events);
-      return ended;
+      try {
+        svc.endMaintenance(id, actor(p, 'maintenance ended'), audit(p, 'maintenance.end', `maintenance:${id}`, existing.depot, existing.reason));
+      } catch (err) {
+        if (err instanceof MaintenanceEndedError) throw new ActionError(409, 'already_ended', err.message);
+        throw err;
+      }
+      return deps.store.maintenance(id) ?? existing;
     },
   };
 }

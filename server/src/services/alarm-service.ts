@@ -6,11 +6,12 @@ import {
 import { emptyDelays, reconcileDepot } from '../domain/alarm-reconcile.js';
 import type { Condition } from '../domain/conditions.js';
 import {
-  alarmTimelineEntry, dueEscalations, escalate, followAlarms, routeRaisedAlarm, SYSTEM, type Incident, type TimelineEntry,
+  alarmTimelineEntry, closeIncident, dueAutoClose, dueEscalations, escalate, followAlarms, formatIncidentId, routeRaisedAlarm, SYSTEM,
+  type Incident, type TimelineEntry,
 } from '../domain/incidents.js';
 import { reasonText } from '../domain/reason-text.js';
 import type { SiteIndex } from '../domain/site-index.js';
-import type { AlarmStore, AuditInput } from '../ports/alarm-store.js';
+import type { AlarmChange, AlarmStore, AuditInput, NewMaintenance } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import { floodStatus, toAlarmView, toIncidentView } from './alarm-views.js';
 
@@ -18,6 +19,9 @@ const LIVE_TIMELINE_ENTRIES = 50;
 
 /** What changed in one committed step, ready to announce. */
 export interface AlarmUpdate { alarms: AlarmView[]; incidents: IncidentView[]; floodChanged: boolean }
+
+/** What a step writes besides its alarm transitions; maintenance windows open or end in the same transaction. */
+export type CommitExtra = Pick<AlarmChange, 'startMaintenance' | 'endMaintenance'> & { incidents?: Incident[]; timeline?: TimelineEntry[]; audit?: AuditInput[] };
 
 export interface AlarmServiceDeps {
   store: AlarmStore;
@@ -49,7 +53,8 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     byDepot.get(a.depot)?.delete(a.id);
   };
   const incidents = new Map<string, Incident>();
-  const pending = emptyDelays();
+  /** per depot, so a failed commit can put back exactly the depot's delays it started from */
+  const pendingByDepot = new Map<string, ReturnType<typeof emptyDelays>>();
   const raises: { depot: string; at: number }[] = [];
   let maintenance: MaintenanceView[] = [];
 
@@ -70,23 +75,26 @@ export function createAlarmService(deps: AlarmServiceDeps) {
    */
   const incidentView = (i: Incident, full = false) => toIncidentView(i, alarmsOfIncident(i), store.timeline(i.id, full ? undefined : LIVE_TIMELINE_ENTRIES), deps.index());
 
-  function maintenanceFor(depot: string, device: Condition['device']): (Actor & { until: number; scope: 'device' | 'depot' }) | null {
-    const m = maintenance.find((w) => w.depot === depot && (w.device === null || (w.device.type === device.type && w.device.id === device.id)));
+  function maintenanceFor(depot: string, device: Condition['device'], windows: readonly MaintenanceView[] = maintenance): (Actor & { until: number; scope: 'device' | 'depot' }) | null {
+    const m = windows.find((w) => w.depot === depot && (w.device === null || (w.device.type === device.type && w.device.id === device.id)));
     return m ? { username: m.by, at: m.from, note: m.reason, until: m.until, scope: m.device ? 'device' : 'depot' } : null;
   }
 
   /**
    * Commits alarm changes with everything that follows from them: incidents opened or joined, timeline
    * entries, incidents that now need nobody or are resolved, and audit entries. Only after the commit
-   * are the in-memory maps updated and the change announced.
+   * are the in-memory maps, the flood window and the incident numbers moved on and the change
+   * announced: a commit that throws leaves memory as it was, and the next step retries from there.
    */
-  function commit(changed: readonly Alarm[], events: readonly AlarmEvent[], extra: { incidents?: Incident[]; timeline?: TimelineEntry[]; audit?: AuditInput[] } = {}): AlarmUpdate {
+  function commit(changed: readonly Alarm[], events: readonly AlarmEvent[], extra: CommitExtra = {}): AlarmUpdate & { started?: MaintenanceView } {
     const now = clock.now();
+    let seq = store.lastIncidentSeq();
+    const newIncidentId = () => formatIncidentId(++seq);
+    const raised: { depot: string; at: number }[] = [];
     const nextAlarms = new Map(changed.map((a) => [a.id, { ...a }]));
     const touched = new Map<string, Incident>((extra.incidents ?? []).map((i) => [i.id, i]));
     const timeline: TimelineEntry[] = [...(extra.timeline ?? [])];
     const pool = new Map([...alarms, ...nextAlarms]);
-    let floodChanged = false;
 
     for (const ev of events) {
       const alarm = pool.get(ev.alarmId);
@@ -95,16 +103,13 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       if (opens) {
         const depotIncidents = [...incidents.values(), ...touched.values()].filter((i) => i.depot === alarm.depot);
         const latest = new Map(depotIncidents.map((i) => [i.id, touched.get(i.id) ?? i]));
-        const routed = routeRaisedAlarm([...latest.values()], alarm, ev, cfg().incidentWindowS * 1000, () => store.nextIncidentId(), reasonText(alarm.code, alarm.params));
+        const routed = routeRaisedAlarm([...latest.values()], alarm, ev, cfg().incidentWindowS * 1000, newIncidentId, reasonText(alarm.code, alarm.params));
         touched.set(routed.incident.id, routed.incident);
         timeline.push(...routed.timeline);
         const updated = { ...alarm, incidentId: routed.incident.id };
         nextAlarms.set(alarm.id, updated);
         pool.set(alarm.id, updated);
-        if (ev.type === 'raised' || ev.type === 'reraised') {
-          raises.push({ depot: alarm.depot, at: ev.at });
-          floodChanged = true;
-        }
+        if (ev.type === 'raised' || ev.type === 'reraised') raised.push({ depot: alarm.depot, at: ev.at });
       } else if (alarm.incidentId) {
         timeline.push(alarmTimelineEntry(alarm.incidentId, ev));
         const inc = touched.get(alarm.incidentId) ?? incidents.get(alarm.incidentId) ?? store.incident(alarm.incidentId);
@@ -122,15 +127,22 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       at: ev.at, actor: ev.by ?? SYSTEM, action: 'alarm.transition', target: ev.alarmId, depot: pool.get(ev.alarmId)?.depot ?? null,
       note: ev.note || null, detail: { event: ev.type, from: ev.from, to: ev.to, incident: pool.get(ev.alarmId)?.incidentId ?? null },
     }));
-    store.commit({ alarms: [...nextAlarms.values()], incidents: [...touched.values()], timeline, audit: [...(extra.audit ?? []), ...transitions] });
+    const { started } = store.commit({
+      alarms: [...nextAlarms.values()], incidents: [...touched.values()], timeline, audit: [...(extra.audit ?? []), ...transitions],
+      ...(extra.startMaintenance ? { startMaintenance: extra.startMaintenance } : {}), ...(extra.endMaintenance ? { endMaintenance: extra.endMaintenance } : {}),
+    });
 
+    raises.push(...raised);
     for (const a of nextAlarms.values()) setAlarm(a);
     for (const i of touched.values()) {
       if (i.state === 'closed') incidents.delete(i.id);
       else incidents.set(i.id, i);
     }
     const index = deps.index();
-    return { alarms: [...nextAlarms.values()].map((a) => toAlarmView(a, index)), incidents: [...touched.values()].map((i) => incidentView(i)), floodChanged };
+    return {
+      alarms: [...nextAlarms.values()].map((a) => toAlarmView(a, index)), incidents: [...touched.values()].map((i) => incidentView(i)),
+      floodChanged: raised.length > 0, ...(started ? { started } : {}),
+    };
   }
 
   /** once a second: forget plainly normal alarms that no live incident needs, and old flood entries */
@@ -157,15 +169,21 @@ export function createAlarmService(deps: AlarmServiceDeps) {
 
     /** the live state evaluated a depot: reconcile its conditions with its alarms */
     onEvaluated(depot: string, conditions: readonly Condition[], heard?: (device: Condition['device']) => boolean): void {
+      const before = pendingByDepot.get(depot) ?? emptyDelays();
+      const pending = { on: new Map(before.on), off: new Map(before.off) };
       const r = reconcileDepot({
         depot, alarms: alarmsOfDepot(depot), conditions, now: clock.now(), policy: policy(), pending, ...(heard ? { heard } : {}),
         maintenanceFor: (device) => maintenanceFor(depot, device),
       });
-      if (r.changed.length === 0) return;
+      if (r.changed.length === 0) {
+        pendingByDepot.set(depot, pending);
+        return;
+      }
       try {
         announce(commit(r.changed, r.events));
+        pendingByDepot.set(depot, pending);
       } catch (err) {
-        // the transitions are not applied: the next evaluation retries them from the same state
+        // nothing is applied, not even the delays: the next evaluation retries from the same state
         logger.error({ err, depot }, 'could not commit alarm transitions');
       }
     },
@@ -180,29 +198,39 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       for (const a of alarms.values()) if (a.shelf && a.shelf.until <= now) step(unshelve(a, system('shelf expired')));
       const audit: AuditInput[] = [];
       const expired = maintenance.filter((m) => m.until <= now);
+      const remaining = maintenance.filter((m) => m.until > now);
+      for (const m of expired) audit.push({ at: now, actor: SYSTEM, action: 'maintenance.expired', target: `maintenance:${m.id}`, depot: m.depot, note: m.reason, detail: null });
       if (expired.length) {
-        maintenance = maintenance.filter((m) => m.until > now);
-        for (const m of expired) store.endMaintenance(m.id, now, { at: now, actor: SYSTEM, action: 'maintenance.expired', target: `maintenance:${m.id}`, depot: m.depot, note: m.reason, detail: null });
         for (const a of alarms.values()) {
           const current = changed.get(a.id) ?? a;
           // still covered by another window: stays suppressed
-          if (current.suppression && !maintenanceFor(a.depot, a.device)) step(unsuppress(current, system('maintenance ended')));
+          if (current.suppression && !maintenanceFor(a.depot, a.device, remaining)) step(unsuppress(current, system('maintenance ended')));
         }
       }
       const after = cfg().escalateAfterS * 1000;
       const due = dueEscalations(incidents.values(), (i) => alarmsOfIncident(i), now, after);
       const escalated = due.map((i) => escalate(i, now, after));
       for (const e of escalated) audit.push({ at: now, actor: SYSTEM, action: 'incident.escalated', target: e.incident.id, depot: e.incident.depot, note: e.timeline[0]?.note ?? null, detail: null });
+      // resolved incidents are closed after a while, so memory holds only what may still need someone
+      const closeAfterS = cfg().autoCloseAfterS;
+      const closed = dueAutoClose(incidents.values(), now, closeAfterS * 1000)
+        .map((i) => closeIncident(i, SYSTEM, `closed automatically ${Math.round(closeAfterS / 60)} min after it was resolved`, now));
+      for (const c of closed) audit.push({ at: now, actor: SYSTEM, action: 'incident.auto_closed', target: c.incident.id, depot: c.incident.depot, note: null, detail: { resolvedAt: incidents.get(c.incident.id)?.updatedAt ?? null } });
       const before = raises.length;
-      if (changed.size || escalated.length) {
-        announce(commit([...changed.values()], events, { incidents: escalated.map((e) => e.incident), timeline: escalated.flatMap((e) => e.timeline), audit }));
+      if (changed.size || escalated.length || expired.length || closed.length) {
+        const steps = [...escalated, ...closed];
+        announce(commit([...changed.values()], events, {
+          incidents: steps.map((e) => e.incident), timeline: steps.flatMap((e) => e.timeline), audit,
+          ...(expired.length ? { endMaintenance: expired.map((m) => ({ id: m.id, at: now })) } : {}),
+        }));
+        maintenance = remaining;
       }
       prune();
       if (raises.length !== before) announce({ alarms: [], incidents: [], floodChanged: true });
     },
 
     // --- used by the operator actions (alarm-actions.ts) and queries ---
-    commitAndAnnounce(changed: readonly Alarm[], events: readonly AlarmEvent[], extra: { incidents?: Incident[]; timeline?: TimelineEntry[]; audit?: AuditInput[] } = {}): AlarmUpdate {
+    commitAndAnnounce(changed: readonly Alarm[], events: readonly AlarmEvent[], extra: CommitExtra = {}): AlarmUpdate {
       const u = commit(changed, events, extra);
       announce(u);
       return u;
@@ -213,9 +241,11 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     incidentView,
     alarmView: (a: Alarm) => toAlarmView(a, deps.index()),
     policy,
-    /** matching alarms for a new maintenance window, suppressed */
-    applyMaintenance(m: MaintenanceView, by: Actor): { changed: Alarm[]; events: AlarmEvent[] } {
-      maintenance.push(m);
+    /**
+     * Opens a maintenance window and suppresses the matching alarms in one transaction; the window
+     * joins memory only once that committed.
+     */
+    startMaintenance(m: NewMaintenance, by: Actor, audit: AuditInput): MaintenanceView {
       const changed: Alarm[] = [];
       const events: AlarmEvent[] = [];
       for (const a of alarms.values()) {
@@ -224,27 +254,33 @@ export function createAlarmService(deps: AlarmServiceDeps) {
         changed.push(s.alarm);
         events.push(...s.events);
       }
-      return { changed, events };
+      const u = commit(changed, events, { startMaintenance: { window: m, audit } });
+      if (!u.started) throw new Error('maintenance window was not stored');
+      maintenance = [...maintenance, u.started];
+      announce(u);
+      return u.started;
     },
-    /** alarms released when a maintenance window ends early */
-    liftMaintenance(id: number, by: Actor): { changed: Alarm[]; events: AlarmEvent[] } {
-      maintenance = maintenance.filter((m) => m.id !== id);
+    /** ends a window early and releases the alarms no other window covers, in one transaction */
+    endMaintenance(id: number, by: Actor, audit: AuditInput): void {
+      const remaining = maintenance.filter((m) => m.id !== id);
       const changed: Alarm[] = [];
       const events: AlarmEvent[] = [];
       for (const a of alarms.values()) {
-        if (!a.suppression || maintenanceFor(a.depot, a.device)) continue;
+        if (!a.suppression || maintenanceFor(a.depot, a.device, remaining)) continue;
         const s = unsuppress(a, by);
         changed.push(s.alarm);
         events.push(...s.events);
       }
-      return { changed, events };
+      const u = commit(changed, events, { endMaintenance: [{ id, at: by.at, mustBeOpen: true }], audit: [audit] });
+      maintenance = remaining;
+      announce(u);
     },
     maintenanceList: (visible: (depot: string) => boolean) => maintenance.filter((m) => visible(m.depot)),
 
     snapshot(visible: (depot: string) => boolean): { alarms: AlarmView[]; incidents: IncidentView[]; flood: FloodStatus } {
       const now = clock.now();
       const index = deps.index();
-      const recent = store.incidents({ states: ['resolved', 'closed'], from: now - 24 * 3600_000, limit: 200 }).filter((i) => !incidents.has(i.id));
+      const recent = store.incidents({ states: ['resolved', 'closed'], from: now - 24 * 3600_000, limit: 200 }).items.filter((i) => !incidents.has(i.id));
       return {
         alarms: [...alarms.values()].filter((a) => visible(a.depot) && (stateOf(a) !== 'normal' || a.active)).map((a) => toAlarmView(a, index)),
         incidents: [...incidents.values(), ...recent].filter((i) => visible(i.depot)).sort((a, b) => b.updatedAt - a.updatedAt).map((i) => incidentView(i)),

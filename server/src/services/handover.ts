@@ -1,20 +1,21 @@
 import type { AuditEntry, HandoverReport, IncidentView } from '../contracts/alarms.js';
+import type { Page } from '../ports/alarm-store.js';
 
 /**
  * The shift handover report: every incident alive during [from, to) and every person's action in it,
- * for the officer coming on duty. Pure; the router fetches and filters by scope.
+ * for the officer coming on duty. Pure; alarm-queries.ts fetches, in the caller's scope. The summary
+ * counts the whole shift; when a list had to be cut, `truncated` and `totals` say by how much.
  */
-export function buildHandover(input: { from: number; to: number; now: number; by: string; incidents: IncidentView[]; actions: AuditEntry[] }): HandoverReport {
-  const { incidents } = input;
+export function buildHandover(input: {
+  from: number; to: number; now: number; by: string;
+  incidents: Page<IncidentView>; actions: Page<AuditEntry>; summary: HandoverReport['summary'];
+}): HandoverReport {
+  const { incidents, actions } = input;
   return {
-    from: input.from, to: input.to, generatedAt: input.now, generatedBy: input.by, incidents, actions: input.actions,
-    summary: {
-      incidents: incidents.length,
-      critical: incidents.filter((i) => i.severity === 'critical').length,
-      stillOpen: incidents.filter((i) => i.state === 'open' || i.state === 'acknowledged').length,
-      acknowledged: incidents.filter((i) => i.timeline.some((t) => t.type === 'acknowledged')).length,
-      escalated: incidents.filter((i) => i.escalatedAt !== null).length,
-    },
+    from: input.from, to: input.to, generatedAt: input.now, generatedBy: input.by, incidents: incidents.items, actions: actions.items,
+    summary: input.summary,
+    truncated: incidents.total > incidents.items.length || actions.total > actions.items.length,
+    totals: { incidents: incidents.total, actions: actions.total },
   };
 }
 
@@ -33,5 +34,8 @@ export function handoverCsv(r: HandoverReport): string {
     for (const t of i.timeline) rows.push(['incident', i.id, i.depot, i.severity, i.state, iso(t.at), t.type, t.actor, t.alarmId ?? '', t.detail ?? '', t.note ?? '']);
   }
   for (const a of r.actions) rows.push(['action', a.target, a.depot, '', '', iso(a.at), a.action, a.actor, '', a.detail ? JSON.stringify(a.detail) : '', a.note ?? '']);
+  if (r.truncated) {
+    rows.push(['truncated', '', '', '', '', '', '', '', '', `${r.incidents.length} of ${r.totals.incidents} incidents, ${r.actions.length} of ${r.totals.actions} actions; choose a shorter period for the rest`, '']);
+  }
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

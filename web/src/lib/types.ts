@@ -7,8 +7,8 @@ export type {
 } from '../../../server/src/contracts/api.js';
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
 export type {
-  ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, FloodStatus, HandoverReport, IncidentState, IncidentView,
-  MaintenanceView, TimelineEntryView, UserView,
+  ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState,
+  IncidentView, MaintenanceView, TimelineEntryView, UserView,
 } from '../../../server/src/contracts/alarms.js';
 
 export type Lang = 'vi' | 'en';

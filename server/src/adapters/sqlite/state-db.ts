@@ -1,14 +1,18 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { chainHash, GENESIS, type ChainRow } from '../../domain/audit-chain.js';
 
 export type StateDb = Database.Database;
+
+/** SQL, or a step that needs code (hashing rows) as well */
+type Migration = string | ((db: StateDb) => void);
 
 /**
  * The relational store for users, sessions and (later) incidents, audit and configuration versions.
  * Each migration runs once, in order, inside a transaction; `user_version` records how far we got.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE users (
      id INTEGER PRIMARY KEY,
      username TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -84,6 +88,20 @@ const MIGRATIONS: readonly string[] = [
      until_at INTEGER NOT NULL,
      ended_at INTEGER
    );`,
+  // the audit log becomes a hash chain (domain/audit-chain.ts): existing entries are chained in id
+  // order, then triggers make the table append-only for everyone who goes through SQLite
+  (db) => {
+    db.exec('ALTER TABLE audit ADD COLUMN hash TEXT');
+    const rows = db.prepare<[], Omit<ChainRow, 'hash'>>('SELECT id, at, actor, action, target, depot, note, detail FROM audit ORDER BY id');
+    const setHash = db.prepare('UPDATE audit SET hash = ? WHERE id = ?');
+    let prev = GENESIS;
+    for (const r of rows.all()) {
+      prev = chainHash(prev, r);
+      setHash.run(prev, r.id);
+    }
+    db.exec(`CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
+             CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END;`);
+  },
 ];
 
 export function openStateDb(path: string): StateDb {
@@ -97,9 +115,26 @@ export function openStateDb(path: string): StateDb {
   const version = db.pragma('user_version', { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
+      const m = MIGRATIONS[v] as Migration;
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
   return db;
+}
+
+/**
+ * Opens an existing state database for reading only, without migrating it: tools that inspect a
+ * deployment (npm run audit:verify) must not change the file they check.
+ */
+export function openStateDbReadOnly(path: string): StateDb {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** whether the audit log has been chained (migration 3 has run) */
+export function hasAuditChain(db: StateDb): boolean {
+  return db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('audit')").all().some((c) => c.name === 'hash');
 }
