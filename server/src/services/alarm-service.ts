@@ -291,6 +291,8 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       const c = cfg();
       return floodStatus(raises, visible, clock.now(), c.floodWindowS, c.floodCount);
     },
+    /** incidents held in memory (live, and resolved ones until they auto-close) */
+    incidentsInMemory: () => incidents.size,
     /** unacknowledged alarms, for tests and /readyz-like summaries */
     unackedCount: () => [...alarms.values()].filter(needsAck).length,
   };
