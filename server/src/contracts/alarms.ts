@@ -60,6 +60,9 @@ export interface IncidentView {
   timelineOmitted: number;
 }
 
+/** An alarm as the person saw it: one raise of it, told apart from a later re-raise by `raisedAt`. */
+export interface SeenAlarm { id: string; raisedAt: number | null }
+
 /** The answer to an incident acknowledgement: the incident, and which alarms the request covered. */
 export interface IncidentAckResult extends IncidentView {
   ack: {

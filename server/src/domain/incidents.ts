@@ -1,5 +1,5 @@
 import type { Severity } from '../../../config/schema.js';
-import type { IncidentState, TimelineEntryView } from '../contracts/alarms.js';
+import type { IncidentState, SeenAlarm, TimelineEntryView } from '../contracts/alarms.js';
 import type { Alarm, AlarmEvent } from './alarm-engine.js';
 import { needsAck } from './alarm-engine.js';
 import { SEVERITY_RANK } from './readiness.js';
@@ -8,7 +8,7 @@ import { SEVERITY_RANK } from './readiness.js';
  * Incidents (SPEC §5): related alarms at one depot within a time window form one incident, which a
  * person takes from open to acknowledged to resolved to closed. Pure functions over plain records.
  */
-export type { IncidentState };
+export type { IncidentState, SeenAlarm };
 
 export interface Incident {
   id: string;
@@ -109,8 +109,6 @@ export function acknowledgeIncident(i: Incident, by: string, note: string, now: 
   return { incident: { ...i, state: 'acknowledged', updatedAt: now }, timeline: [entry] };
 }
 
-/** An alarm as the person saw it: one raise of it, told apart from a later re-raise by `raisedAt`. */
-export interface SeenAlarm { id: string; raisedAt: number | null }
 
 /**
  * Which of an incident's alarms an acknowledgement covers. With `seen` (what the board showed), only

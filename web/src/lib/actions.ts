@@ -1,19 +1,22 @@
 import { ApiRequestError } from './api/http.js';
 import type { OpsApi } from './api/ops.js';
 import type { LiveStore } from './stores/live.svelte.js';
-import type { ActionResult, AlarmView, IncidentView } from './types.js';
+import type { ActionResult, AlarmView, IncidentAckResult, IncidentView } from './types.js';
 
 /**
  * Operator actions with one outcome shape (the server's ActionResult) whatever the path.
  * Acknowledgements go over the live socket (the guard's tablet already has it open, and it answers
  * without a new HTTP round trip); when the socket is down or silent they go over REST instead —
- * acknowledging twice is harmless on the server. Every success is applied to the live state at once.
+ * acknowledging twice is harmless on the server, and an incident acknowledgement names the alarms
+ * the operator saw, so a retry never covers one raised meanwhile. Every success is applied to the
+ * live state at once.
  */
 export class Actions {
   constructor(private readonly live: LiveStore, private readonly ops: OpsApi) {}
 
-  async ackIncident(id: string, note: string): Promise<ActionResult<IncidentView>> {
-    const r = (await this.live.link?.ackIncident(id, note)) ?? (await this.rest(() => this.ops.ackIncident(id, note)));
+  async ackIncident(id: string, note: string, seen: readonly AlarmView[]): Promise<ActionResult<IncidentAckResult>> {
+    const alarms = seen.map((a) => ({ id: a.id, raisedAt: a.raisedAt }));
+    const r = (await this.live.link?.ackIncident(id, note, alarms)) ?? (await this.rest(() => this.ops.ackIncident(id, note, alarms)));
     if (r.ok) this.live.applyIncident(r.data);
     return r;
   }

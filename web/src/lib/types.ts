@@ -7,7 +7,7 @@ export type {
 } from '../../../server/src/contracts/api.js';
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
 export type {
-  ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState,
+  ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState, SeenAlarm,
   IncidentView, MaintenanceView, TimelineEntryView, UserView,
 } from '../../../server/src/contracts/alarms.js';
 

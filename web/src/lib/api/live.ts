@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ActionResult, AlarmView, ClientToServerEvents, IncidentView, LiveBatch, ServerToClientEvents, Snapshot } from '../types.js';
+import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
 
 /**
  * The live feed over Socket.IO: a snapshot on join, then coalesced batches. The board must never
@@ -25,7 +25,7 @@ export interface LiveConnection {
    * Socket.IO operator actions, answered through the ack callback. Null when the socket is down or
    * the answer did not come in time: the caller falls back to REST (acknowledging twice is harmless).
    */
-  ackIncident(id: string, note: string): Promise<ActionResult<IncidentView> | null>;
+  ackIncident(id: string, note: string, alarms: readonly SeenAlarm[]): Promise<ActionResult<IncidentAckResult> | null>;
   ackAlarm(id: string, note: string): Promise<ActionResult<AlarmView> | null>;
 }
 
@@ -87,7 +87,7 @@ export function connectLive(token: string, h: LiveHandlers, now: () => number = 
       socket.disconnect();
     },
     get connected() { return !closed && socket.connected; },
-    ackIncident: (id, note) => action<IncidentView>((cb) => socket.timeout(ACTION_TIMEOUT_MS).emit('incident:ack', { id, note }, cb)),
+    ackIncident: (id, note, alarms) => action<IncidentAckResult>((cb) => socket.timeout(ACTION_TIMEOUT_MS).emit('incident:ack', { id, note, alarms: [...alarms] }, cb)),
     ackAlarm: (id, note) => action<AlarmView>((cb) => socket.timeout(ACTION_TIMEOUT_MS).emit('alarm:ack', { id, note }, cb)),
   };
 }

@@ -1,4 +1,4 @@
-import type { AlarmView, AuditEntry, HandoverReport, IncidentView, MaintenanceView } from '../types.js';
+import type { AlarmView, AuditEntry, AuditVerifyResult, HandoverReport, IncidentAckResult, IncidentView, MaintenanceView, SeenAlarm } from '../types.js';
 import type { ApiClient } from './http.js';
 
 const enc = encodeURIComponent;
@@ -22,8 +22,9 @@ export class OpsApi {
   incident(id: string, signal?: AbortSignal): Promise<IncidentView> {
     return this.http.call('GET', `/api/incidents/${enc(id)}`, undefined, signal);
   }
-  ackIncident(id: string, note: string): Promise<IncidentView> {
-    return this.http.call('POST', `/api/incidents/${enc(id)}/ack`, { note });
+  /** `alarms`: what the operator saw; alarms raised since stay unacknowledged (the answer lists them) */
+  ackIncident(id: string, note: string, alarms: readonly SeenAlarm[]): Promise<IncidentAckResult> {
+    return this.http.call('POST', `/api/incidents/${enc(id)}/ack`, { note, alarms });
   }
   addNote(id: string, note: string): Promise<IncidentView> {
     return this.http.call('POST', `/api/incidents/${enc(id)}/notes`, { note });
@@ -69,6 +70,10 @@ export class OpsApi {
 
   audit(q: { limit?: number; before?: number; actor?: string; action?: string }, signal?: AbortSignal): Promise<AuditEntry[]> {
     return this.http.call('GET', `/api/audit${qs(q)}`, undefined, signal);
+  }
+  /** whether the audit log's hash chain holds (SPEC §8) */
+  verifyAudit(signal?: AbortSignal): Promise<AuditVerifyResult> {
+    return this.http.call('GET', '/api/audit/verify', undefined, signal);
   }
 
   handover(from: number, to: number, signal?: AbortSignal): Promise<HandoverReport> {

@@ -70,6 +70,7 @@ export const AUDIT_ACTIONS: readonly string[] = [
   'incident.ack', 'incident.note', 'incident.assign', 'incident.resolve', 'incident.close', 'incident.escalated',
   'alarm.ack', 'alarm.shelve', 'alarm.unshelve', 'alarm.out_of_service', 'alarm.return_to_service',
   'maintenance.start', 'maintenance.end', 'maintenance.expired', 'login', 'login.failed', 'login.rate_limited', 'logout', 'user.create', 'user.update',
+  'incident.auto_closed', 'audit.read', 'audit.verify', 'report.handover',
 ];
 
 /** an audit action ("incident.ack") in words; an action this board does not know stays as the server wrote it */
