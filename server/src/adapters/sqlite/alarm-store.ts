@@ -67,12 +67,20 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
   // the number moves on only with a committed incident, so a failed commit skips none.
   let seq = maxSeq.get()?.seq ?? 0;
 
-  /** appends one entry to the hash chain; only ever called inside a transaction, so the head cannot move under it */
-  const writeAudit = (a: AuditInput) => {
+  /**
+   * Appends entries to the hash chain. Only ever called inside a transaction, so the head read at its
+   * start cannot move under it (better-sqlite3 is synchronous; one process writes this file).
+   */
+  const writeAudit = (entries: readonly AuditInput[]) => {
+    if (entries.length === 0) return;
     const head = auditHead.get();
-    const row = { id: (head?.id ?? 0) + 1, at: a.at, actor: a.actor, action: a.action, target: a.target, depot: a.depot, note: a.note, detail: a.detail ? JSON.stringify(a.detail) : null };
-    const hash = chainHash(head?.hash ?? GENESIS, row);
-    insertAudit.run(row.id, row.at, row.actor, row.action, row.target, row.depot, row.note, row.detail, hash);
+    let id = head?.id ?? 0;
+    let prev = head?.hash ?? GENESIS;
+    for (const a of entries) {
+      const row = { id: ++id, at: a.at, actor: a.actor, action: a.action, target: a.target, depot: a.depot, note: a.note, detail: a.detail ? JSON.stringify(a.detail) : null };
+      prev = chainHash(prev, row);
+      insertAudit.run(row.id, row.at, row.actor, row.action, row.target, row.depot, row.note, row.detail, prev);
+    }
   };
 
   const commit = db.transaction((change: AlarmChange): { started?: MaintenanceView; seq: number } => {
@@ -81,7 +89,7 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
       const m = change.startMaintenance.window;
       const info = insertMaintenance.run(m.depot, m.device?.type ?? null, m.device?.id ?? null, m.reason, m.by, m.from, m.until);
       started = { ...m, id: Number(info.lastInsertRowid), endedAt: null };
-      writeAudit({ ...change.startMaintenance.audit, target: `maintenance:${started.id}` });
+      writeAudit([{ ...change.startMaintenance.audit, target: `maintenance:${started.id}` }]);
     }
     for (const e of change.endMaintenance ?? []) if (endMaintenance.run(e.at, e.id).changes === 0 && e.mustBeOpen) throw new MaintenanceEndedError(e.id);
     for (const a of change.alarms ?? []) upsertAlarm.run(a.id, a.depot, stateOf(a), a.incidentId, a.updatedAt, JSON.stringify(a));
@@ -92,7 +100,7 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
       top = Math.max(top, n);
     }
     for (const t of change.timeline ?? []) insertTimeline.run(t.incidentId, t.at, t.type, t.actor, t.note ?? null, t.alarmId ?? null, t.detail ?? null);
-    for (const a of change.audit ?? []) writeAudit(a);
+    writeAudit(change.audit ?? []);
     return { ...(started ? { started } : {}), seq: top };
   });
 
