@@ -172,6 +172,19 @@ describe('lists and reports filter in SQL before the limit and say when they are
     expect(h.queries.incidents({ role: 'guard', depots: [], username: 'nobody' }, { limit: 5 }).items).toEqual([]);
   });
 
+  it('a guard’s snapshot holds their depot’s recently resolved incident however many other depots resolved since', () => {
+    const h = alarmHarness();
+    const resolved = (n: number, depot: string, at: number) => ({
+      id: `INC-${String(n).padStart(6, '0')}`, depot, severity: 'major' as const, state: 'resolved' as const, title: 't', openedAt: at, updatedAt: at,
+      lastAlarmAt: at, alarmIds: [], assignee: null, escalatedAt: null,
+    });
+    h.store.commit({ incidents: [resolved(1, 'D1', T0)] });
+    h.store.commit({ incidents: Array.from({ length: 250 }, (_, i) => resolved(i + 2, 'D2', T0 + 1000 + i)) });
+    h.clock.t = T0 + 60_000;
+    expect(h.alarms.snapshot((d) => d === 'D1').incidents.map((i) => i.id)).toEqual(['INC-000001']);
+    expect(h.alarms.snapshot(() => true).incidents).toHaveLength(200);
+  });
+
   it('the handover keeps people’s actions on a busy shift, in scope, and says when it is cut', () => {
     const h = alarmHarness();
     const from = T0;

@@ -280,7 +280,11 @@ export function createAlarmService(deps: AlarmServiceDeps) {
     snapshot(visible: (depot: string) => boolean): { alarms: AlarmView[]; incidents: IncidentView[]; flood: FloodStatus } {
       const now = clock.now();
       const index = deps.index();
-      const recent = store.incidents({ states: ['resolved', 'closed'], from: now - 24 * 3600_000, limit: 200 }).items.filter((i) => !incidents.has(i.id));
+      // the caller's depots go into the query, so a busy depot elsewhere cannot use up the limit
+      const all = index.site.depots.map((d) => d.id);
+      const mine = all.filter(visible);
+      const recent = store.incidents({ states: ['resolved', 'closed'], from: now - 24 * 3600_000, limit: 200, depots: mine.length === all.length ? null : mine })
+        .items.filter((i) => !incidents.has(i.id));
       return {
         alarms: [...alarms.values()].filter((a) => visible(a.depot) && (stateOf(a) !== 'normal' || a.active)).map((a) => toAlarmView(a, index)),
         incidents: [...incidents.values(), ...recent].filter((i) => visible(i.depot)).sort((a, b) => b.updatedAt - a.updatedAt).map((i) => incidentView(i)),
