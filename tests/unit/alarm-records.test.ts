@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentView } from '../../server/src/contracts/alarms.js';
 import { HANDOVER_LIMIT } from '../../server/src/services/alarm-queries.js';
+import { handoverCsv } from '../../server/src/services/handover.js';
 import { alarmHarness, cond, guardD1, guardD2, officer, T0 } from '../helpers/alarm-harness.js';
 
 const smoke = cond('smoke:SM1');
@@ -201,6 +202,7 @@ describe('lists and reports filter in SQL before the limit and say when they are
     expect(duty.actions.every((a) => a.action !== 'alarm.transition' && !a.action.startsWith('user.'))).toBe(true);
     expect(duty.actions[0]).toMatchObject({ action: 'maintenance.start' });
     expect(duty).toMatchObject({ truncated: true, totals: { actions: notes + 1, incidents: 0 } });
+    expect(handoverCsv(duty).trimEnd().split('\r\n').at(-1)).toMatch(/^truncated,.*0 of 0 incidents, 1000 of 1006 actions/);
 
     const guard = h.queries.handover(guardD2, { from, to: T0 + 3_600_000, format: 'csv' });
     expect(guard.actions.map((a) => a.action)).toEqual(['maintenance.start']);
