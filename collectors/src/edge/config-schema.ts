@@ -61,6 +61,8 @@ export const modbusPointSchema = z.object({
   offset: z.number().default(0),
   /** for 32-bit values: the order of the two registers and of the bytes in each (ABCD is big-endian) */
   byteOrder: z.enum(['ABCD', 'CDAB', 'BADC', 'DCBA']).default('ABCD'),
+  /** for coils and discrete inputs: report 1 when the bit is 0 (a normally-closed contact) */
+  invert: z.boolean().default(false),
 }).strict().refine((p) => [p.register, p.coil, p.discreteInput].filter((v) => v !== undefined).length === 1, {
   message: 'needs exactly one of register, coil, discreteInput',
 });
@@ -71,6 +73,8 @@ export const modbusDeviceSchema = z.object({
   unitId: z.number().int().min(0).max(255).default(1),
   everyS: everySSchema.default(10),
   timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** unused addresses one read request may span to join two points; 0 for devices that refuse unmapped reads */
+  maxGap: z.number().int().min(0).max(100).default(16),
   points: z.array(modbusPointSchema).min(1),
 }).strict();
 
