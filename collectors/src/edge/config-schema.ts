@@ -91,7 +91,10 @@ export const snmpDeviceSchema = z.object({
     authKey: z.string().min(8).optional(),
     privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).default('aes'),
     privKey: z.string().min(8).optional(),
-  }).strict().optional(),
+  }).strict()
+    .refine((u) => u.level === 'noAuthNoPriv' || u.authKey !== undefined, { message: 'authNoPriv and authPriv need authKey', path: ['authKey'] })
+    .refine((u) => u.level !== 'authPriv' || u.privKey !== undefined, { message: 'authPriv needs privKey', path: ['privKey'] })
+    .optional(),
   everyS: everySSchema.default(30),
   timeoutMs: z.number().int().min(100).max(60_000).default(3000),
   /** sensor ids the UPS-MIB values are published as */
@@ -100,6 +103,8 @@ export const snmpDeviceSchema = z.object({
   onBattery: idSchema.optional(),
 }).strict().refine((d) => (d.version === '2c' ? d.community !== undefined : d.user !== undefined), {
   message: 'SNMP v2c needs community; v3 needs user', path: ['version'],
+}).refine((d) => d.mains !== undefined || d.battery !== undefined || d.onBattery !== undefined, {
+  message: 'name at least one of mains, battery, onBattery (the sensor ids to publish)', path: ['mains'],
 });
 
 export const cameraSourceSchema = z.object({
