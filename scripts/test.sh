@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests need (idempotently), builds
-# the board, then runs lint, typecheck, unit, integration and end-to-end tests. Tests start their own Mosquitto, influxd
-# and Chromium on ephemeral ports with temporary data directories.
+# the board, then runs lint, typecheck, unit, integration and end-to-end tests. Tests start their own Mosquitto, influxd,
+# Chromium and ffmpeg camera streams on ephemeral ports with temporary data directories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,7 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v influxd >/dev/null 2>&1 || [ -x /usr/bin/influxd ] || need+=(influxdb)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || [ -x /usr/bin/ffmpeg ] || need+=(ffmpeg)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -107,12 +107,41 @@ export const snmpDeviceSchema = z.object({
   message: 'name at least one of mains, battery, onBattery (the sensor ids to publish)', path: ['mains'],
 });
 
+/** a flag in a status document: a path to a boolean-like value, or a path and the value that means true */
+const flagRefSchema = z.union([
+  z.string().min(1).max(200),
+  z.object({ path: z.string().min(1).max(200), equals: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
+]);
+
+/** where the camera or its NVR tells tamper, recording and storage: an HTTP JSON document and paths into it */
+export const cameraStatusSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  tamper: flagRefSchema.optional(),
+  recording: flagRefSchema.optional(),
+  storageFreePct: z.string().min(1).max(200).optional(),
+}).strict().refine((s) => s.tamper !== undefined || s.recording !== undefined || s.storageFreePct !== undefined, {
+  message: 'map at least one of tamper, recording, storageFreePct', path: ['url'],
+});
+
 export const cameraSourceSchema = z.object({
   camera: idSchema,
   rtsp: z.url({ protocol: /^rtsps?$/ }).optional(),
   snapshot: z.url({ protocol: /^https?$/ }).optional(),
+  status: cameraStatusSchema.optional(),
   everyS: everySSchema.default(30),
-}).strict();
+  /** RTP over the RTSP connection (tcp, robust through firewalls) or over UDP */
+  rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
+  /** seconds of stream each check watches */
+  sampleS: z.number().min(1).max(30).default(4),
+  /** a picture unchanged this long while frames flow is frozen (video loss) */
+  freezeS: z.number().min(0.5).max(30).default(2),
+  /** freezedetect's tolerance: frames differing less than this (dB) are the same picture */
+  freezeNoiseDb: z.number().min(-90).max(-20).default(-60),
+  /** for connecting and each read, RTSP and HTTP alike */
+  timeoutMs: z.number().int().min(500).max(60_000).default(5000),
+}).strict().refine((c) => c.rtsp !== undefined || c.snapshot !== undefined, {
+  message: 'needs rtsp or snapshot (or both)', path: ['rtsp'],
+}).refine((c) => c.freezeS < c.sampleS, { message: 'freezeS must be shorter than sampleS', path: ['freezeS'] });
 
 export const edgeConfigSchema = z.object({
   depot: idSchema,

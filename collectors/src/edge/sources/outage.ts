@@ -7,7 +7,12 @@ import type { Logger } from '../../../../lib/logger.js';
 export class OutageLog {
   private since: number | undefined;
 
-  constructor(private readonly log: Logger, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+    /** what the edge does meanwhile, for the warning */
+    private readonly meanwhile = 'nothing is published for it until it answers again',
+  ) {}
 
   get down(): boolean {
     return this.since !== undefined;
@@ -16,7 +21,7 @@ export class OutageLog {
   failed(reason: string): void {
     if (this.since !== undefined) return;
     this.since = this.now();
-    this.log.warn({ reason }, 'device not answering; nothing is published for it until it answers again');
+    this.log.warn({ reason }, `device not answering; ${this.meanwhile}`);
   }
 
   ok(): void {

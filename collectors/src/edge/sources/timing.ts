@@ -53,3 +53,22 @@ export function startPollLoop(everyMs: number, poll: () => Promise<void>, onErro
     },
   };
 }
+
+/**
+ * At most `n` of the tasks given to it run at once, the rest wait in order. The camera checks share one, so
+ * two dozen cameras on one small edge box decode one or two streams at a time, not all of them.
+ */
+export function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
