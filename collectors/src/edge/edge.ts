@@ -1,0 +1,44 @@
+import type { Logger } from '../../../lib/logger.js';
+import type { EdgeConfig } from './config-schema.js';
+import type { Source } from './reading.js';
+import type { ReadingSink } from './sink.js';
+import { createCameraSource } from './sources/camera.js';
+import { createModbusSource } from './sources/modbus.js';
+import { createSnmpSource } from './sources/snmp.js';
+import { createLimiter } from './sources/timing.js';
+
+/**
+ * The edge collector without its process: the configured sources, each on its own schedule, feeding one sink.
+ * main.ts adds the command line, the files and the signals; tests run this in-process.
+ */
+
+/** streams decoded at once on the edge box: one ffmpeg per camera check, a couple at a time */
+export const CAMERA_CHECKS_AT_ONCE = 2;
+
+export function buildSources(cfg: EdgeConfig, opts: { logger: Logger; now?: () => number }): Source[] {
+  const limit = createLimiter(CAMERA_CHECKS_AT_ONCE);
+  return [
+    ...cfg.modbus.map((d) => createModbusSource(d, opts)),
+    ...cfg.snmp.map((d) => createSnmpSource(d, opts)),
+    ...cfg.cameras.map((c) => createCameraSource(c, { ...opts, limit })),
+  ];
+}
+
+export interface RunningEdge {
+  sources: readonly Source[];
+  stop(): Promise<void>;
+}
+
+export async function startEdge(cfg: EdgeConfig, sink: ReadingSink, opts: { logger: Logger; now?: () => number }): Promise<RunningEdge> {
+  const sources = buildSources(cfg, opts);
+  await sink.start();
+  for (const s of sources) s.start((r) => sink.publish(r));
+  opts.logger.info({ depot: cfg.depot, sources: sources.map((s) => s.name) }, 'edge collector started');
+  return {
+    sources,
+    async stop() {
+      await Promise.all(sources.map((s) => s.stop()));
+      await sink.stop();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { topics } from '../../../server/src/contracts/mqtt.js';
+import type { EdgeReading } from './reading.js';
+
+/**
+ * Where the sources' readings go: the spool and publisher (edge-link's store and forward), or, until that is
+ * plugged in, the direct MQTT stand-in in direct-mqtt-sink.ts. The sources only ever call publish(); the
+ * composition root (main.ts) starts the sink before the sources and stops it after them.
+ */
+export interface ReadingSink {
+  /** ready to take readings; must not wait for the centre to be reachable (the edge polls regardless) */
+  start(): Promise<void>;
+  /** takes one reading; never throws, never blocks the source */
+  publish(r: EdgeReading): void;
+  /** keeps or sends what it holds, says goodbye (retained offline status), disconnects */
+  stop(): Promise<void>;
+}
+
+/** the SPEC §3 topic a reading is published on */
+export function readingTopic(root: string, depotId: string, r: EdgeReading): string {
+  return r.type === 'sensor' ? topics.sensor(root, depotId, r.sensorId) : topics.cameraHealth(root, depotId, r.cameraId);
+}
