@@ -25,19 +25,36 @@ export function buildSources(cfg: EdgeConfig, opts: { logger: Logger; now?: () =
 }
 
 export interface RunningEdge {
-  sources: readonly Source[];
+  sources(): readonly Source[];
+  /** stops every source and starts the ones `cfg` lists (the centre's newer collector/config) */
+  replaceSources(cfg: EdgeConfig): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startEdge(cfg: EdgeConfig, sink: ReadingSink, opts: { logger: Logger; now?: () => number }): Promise<RunningEdge> {
-  const sources = buildSources(cfg, opts);
+  let sources: Source[] = [];
+  // one change at a time: a second collector/config arriving while the first is applied waits for it
+  let changing: Promise<void> = Promise.resolve();
+  const run = (c: EdgeConfig): void => {
+    sources = buildSources(c, opts);
+    for (const s of sources) s.start((r) => sink.publish(r));
+    opts.logger.info({ depot: c.depot, version: c.version, sources: sources.map((s) => s.name) }, 'sources started');
+  };
   await sink.start();
-  for (const s of sources) s.start((r) => sink.publish(r));
-  opts.logger.info({ depot: cfg.depot, sources: sources.map((s) => s.name) }, 'edge collector started');
+  run(cfg);
   return {
-    sources,
+    sources: () => sources,
+    replaceSources(next) {
+      changing = changing.then(async () => {
+        await Promise.all(sources.map((s) => s.stop()));
+        run(next);
+      });
+      return changing;
+    },
     async stop() {
+      await changing;
       await Promise.all(sources.map((s) => s.stop()));
+      sources = [];
       await sink.stop();
     },
   };
