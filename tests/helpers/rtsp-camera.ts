@@ -22,7 +22,8 @@ import { freeUdpPort } from './snmp-agent.js';
 export const FFMPEG_BIN = '/usr/bin/ffmpeg';
 export const hasFfmpeg = (): boolean => existsSync(FFMPEG_BIN);
 
-export type Picture = 'live' | 'frozen';
+/** a test pattern, or a recorded H.264 file looped as it is (for measuring a camera check on a real resolution) */
+export type Picture = 'live' | 'frozen' | { file: string };
 
 export interface RtspTestCamera {
   url: string;
@@ -63,12 +64,14 @@ export async function startRtspCamera(picture: Picture = 'live'): Promise<RtspTe
     await stopFeed();
     const sdpFile = join(dir, 'stream.sdp');
     await rm(sdpFile, { force: true });
-    const source = p === 'live'
+    const pattern = p === 'live'
       ? `testsrc=size=320x240:rate=${FPS}`
       : `testsrc=size=320x240:rate=${FPS},trim=end_frame=1,loop=loop=-1:size=1:start=0`;
+    const input = typeof p === 'object'
+      ? ['-re', '-stream_loop', '-1', '-i', p.file, '-an', '-c:v', 'copy']
+      : ['-re', '-f', 'lavfi', '-i', pattern, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(FPS), '-pix_fmt', 'yuv420p', '-threads', '1'];
     const child = spawn(FFMPEG_BIN, [
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', source,
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(FPS), '-pix_fmt', 'yuv420p', '-threads', '1',
+      '-hide_banner', '-nostdin', '-loglevel', 'error', ...input,
       '-f', 'rtp', '-sdp_file', sdpFile, `rtp://127.0.0.1:${rtpPort}?pkt_size=1200`,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.resume();
