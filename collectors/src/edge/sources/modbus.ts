@@ -107,11 +107,14 @@ export function createModbusSource(device: ModbusDeviceConfig, opts: ModbusSourc
       for (const r of requests) {
         try {
           const data = await read(c, r);
+          // the device answers: the outage (if any) ends before its first reading goes out
+          outage.ok();
           refused.delete(r);
           for (const reading of toReadings(r, data, now())) emit(reading);
         } catch (err) {
           const code = (err as { modbusCode?: unknown }).modbusCode;
           if (typeof code !== 'number') throw err;
+          outage.ok(); // a refusal is an answer
           if (!refused.has(r)) log.error({ table: r.table, address: r.address, length: r.length, modbusCode: code, reason: reasonOf(err) }, 'device refused a read; check the configured addresses');
           refused.add(r);
         }
