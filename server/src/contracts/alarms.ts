@@ -187,6 +187,8 @@ export const rangeQuerySchema = z.object({
   from: z.coerce.number().int().nonnegative(),
   to: z.coerce.number().int().nonnegative(),
   format: z.enum(['json', 'csv']).default('json'),
+  /** the language of the CSV's words (the board asks in its own); codes stay as they are */
+  lang: z.enum(['en', 'vi']).default('en'),
 });
 export const alarmIdSchema = id;
 
