@@ -5,7 +5,7 @@ import { createDemoUsers, demoUsersText, type DemoUser } from './services/demo-u
 import { EnvError, parseEnv } from './settings.js';
 import type { Env } from './settings.js';
 import { checkDirectories, startupProblem } from './startup-problems.js';
-import { startSystem, type System } from './system.js';
+import type { System } from './system.js';
 import type { Logger } from './adapters/logger.js';
 
 /** What a composition above the centre (the demo) starts beside it; the returned function stops it. */
@@ -44,6 +44,8 @@ export async function runCentre(opts: RunOptions = {}): Promise<void> {
   if (dirProblems.length > 0) refuse(dirProblems.join('\n  and '), 2);
   let system;
   try {
+    // loaded only now: a bad variable or directory is refused before the whole centre is imported
+    const { startSystem } = await import('./system.js');
     system = await startSystem(env, logger);
   } catch (err) {
     if (err instanceof ConfigError) refuse(err.message, 2);
