@@ -3,6 +3,6 @@ import { startDemoSimulator } from './simulate.js';
 
 /**
  * The demo's composition root (`npm start`): the centre and, beside it, simulated depots. It sits above
- * both server/ and collectors/, so neither imports the other.
+ * both server/ and collectors/, so neither imports the other. The first start creates the demo's users.
  */
-void runCentre(startDemoSimulator);
+void runCentre({ companion: startDemoSimulator, demoUsers: true, command: 'npm start' });

@@ -1,4 +1,4 @@
 import { runCentre } from './run.js';
 
 /** The centre on its own (production): no simulator. The demo's `npm start` runs demo/main.ts instead. */
-void runCentre();
+void runCentre({ demoUsers: false });

@@ -1,24 +1,19 @@
 import { z } from 'zod';
+import { bool, logEnvShape, mqttEnvShape, optionalString, parseEnvWith, port } from '../../lib/env.js';
+
+export { EnvError } from '../../lib/env.js';
 
 /**
  * SPEC §9 environment variables (plus a few operational ones), parsed once in main.ts and passed
  * down frozen. A bad value is refused with the variable's name and the reason.
  */
-const port = z.coerce.number().int().min(0).max(65535);
-const bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
-const optionalString = z.string().min(1).optional();
-
 export const envSchema = z.object({
   HTTP_PORT: port.default(8080),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-  MQTT_URL: z.url({ protocol: /^(mqtts?|wss?|tcp)$/ }).optional(),
-  MQTT_HOST: z.string().min(1).default('127.0.0.1'),
-  MQTT_PORT: port.default(1883),
-  MQTT_USERNAME: optionalString,
-  MQTT_PASSWORD: optionalString,
+  // MQTT_URL, MQTT_HOST, MQTT_PORT, MQTT_USERNAME, MQTT_PASSWORD, MQTT_TOPIC_ROOT: shared with the simulator CLI
+  ...mqttEnvShape,
   /** SPEC §9: `loopback`, the embedded broker admits anonymous clients from this machine; `off`: never */
   MQTT_ANONYMOUS: z.enum(['loopback', 'off']).default('loopback'),
-  MQTT_TOPIC_ROOT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depots'),
   /** shared-subscription group for ingest on an external broker; "none" turns shared subscriptions off */
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depotwatch-ingest').transform((g) => (g === 'none' ? '' : g)),
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -41,19 +36,14 @@ export const envSchema = z.object({
   /** how often live changes are evaluated and pushed to boards: the upper bound of publish → board latency */
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(5000).default(100),
   SECURE_COOKIES: bool.default(false),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** "on": the first start creates the demo's officer, guard and display users; unset: on for the demo, off for the centre */
+  DEMO_USERS: bool.optional(),
+  // LOG_LEVEL, LOG_FORMAT (json | pretty; unset: pretty on a terminal)
+  ...logEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-export class EnvError extends Error {}
-
 export function parseEnv(env: Record<string, string | undefined>): Readonly<Env> {
-  // an empty variable means unset, as in most shells' `FOO= cmd`
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const r = envSchema.safeParse(present);
-  if (!r.success) {
-    throw new EnvError(`invalid environment:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  return Object.freeze(r.data);
+  return parseEnvWith(envSchema, env);
 }

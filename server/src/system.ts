@@ -22,6 +22,7 @@ import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { AuditInput } from './ports/alarm-store.js';
 import { createAuthService, type AuthService } from './services/auth-service.js';
 import { createLiveState, type LiveState } from './services/live-state.js';
+import { initTelemetryStore } from './services/telemetry-init.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
 import type { Env } from './settings.js';
 
@@ -36,6 +37,8 @@ export interface System {
   alarms: AlarmService;
   /** the admin password generated on first start, if one was (printed once by main) */
   generatedAdminPassword: string | null;
+  /** the state database had no users: this is the first start */
+  firstStart: boolean;
   stop(): Promise<void>;
 }
 
@@ -60,8 +63,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     stops.push(() => { stateDb.close(); });
 
     const store: TelemetryStore = telemetryStoreFromEnv(env, logger);
-    await store.init().catch((err: unknown) => logger.error({ err }, 'telemetry store init failed; writes will retry'));
     stops.push(() => store.close());
+    const storeInit = await initTelemetryStore(store, env.INFLUX_URL
+      ? { logger, where: `InfluxDB at ${new URL(env.INFLUX_URL).origin}`, remedy: 'Start InfluxDB, or correct INFLUX_URL (unset: the embedded SQLite store)' }
+      : { logger, where: `the SQLite telemetry store in ${env.DATA_DIR}`, remedy: 'Check DATA_DIR' });
+    stops.push(() => storeInit.stop());
 
     let broker: EmbeddedBroker | undefined;
     if (!env.MQTT_URL) {
@@ -105,7 +111,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const users = createUserRepo(stateDb);
     const sessions = createSessionRepo(stateDb);
     const auth = createAuthService({ users, sessions, hasher: argon2Hasher, clock });
-    const { generatedPassword } = await auth.ensureFirstAdmin(env.ADMIN_PASSWORD);
+    const { created: firstStart, generatedPassword } = await auth.ensureFirstAdmin(env.ADMIN_PASSWORD);
 
     // the app (and its sockets) is built below; what the services announce reaches it through this
     const late: { app?: App } = {};
@@ -167,7 +173,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     logger.info({ port: httpPort, mqtt: mqttUrl, telemetry: store.kind }, 'DepotWatch listening');
 
 
-    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, stop };
+    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, firstStart, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -10,7 +10,7 @@ import { landing, mayOpen, navFor, resolveRoute } from '../../web/src/lib/transf
 import { activeMaintenance, outOfServiceList, shelvedList, suppressedList } from '../../web/src/lib/transforms/overlays.js';
 import { parseHash, routeHref, type Route } from '../../web/src/lib/transforms/route.js';
 import { auditActionText, timelineLine, timelineLines } from '../../web/src/lib/transforms/timeline.js';
-import { depotsFor, sortUsers, userProblems } from '../../web/src/lib/transforms/users.js';
+import { depotsFor, scopeDraft, sortUsers, userProblems } from '../../web/src/lib/transforms/users.js';
 
 const H = 3_600_000;
 const NOW = 100 * H;
@@ -200,10 +200,17 @@ describe('the incident timeline', () => {
 });
 
 describe('the user form', () => {
-  it('sends depots only for guards and displays (none = all for a display)', () => {
-    expect(depotsFor('guard', ['K102', 'K101'])).toEqual(['K101', 'K102']);
-    expect(depotsFor('display', [])).toBeNull();
-    expect(depotsFor('officer', ['K101'])).toBeNull();
+  it('sends "all" or the ticked depots, never an empty list standing for either', () => {
+    expect(depotsFor('guard', false, ['K102', 'K101'])).toEqual(['K101', 'K102']);
+    expect(depotsFor('guard', true, ['K101'])).toEqual(['K101']);
+    expect(depotsFor('display', true, ['K101'])).toBe('all');
+    expect(depotsFor('display', false, ['K101'])).toEqual(['K101']);
+    expect(depotsFor('officer', false, ['K101'])).toBe('all');
+    expect(scopeDraft('all')).toEqual({ all: true, picked: [] });
+    expect(scopeDraft(['K101'])).toEqual({ all: false, picked: ['K101'] });
+    expect(userProblems({ username: 'wall1', password: 'long-enough-pw', role: 'display', depots: [], all: false }, { creating: true }))
+      .toEqual({ depots: 'users.needDepotDisplay' });
+    expect(userProblems({ username: 'wall1', password: 'long-enough-pw', role: 'display', depots: [], all: true }, { creating: true })).toEqual({});
   });
 
   it('reports every problem at once, like the server', () => {
@@ -213,7 +220,7 @@ describe('the user form', () => {
   });
 
   it('sorts active accounts by role then name', () => {
-    const u = (id: number, username: string, role: 'admin' | 'guard' | 'officer', disabled = false) => ({ id, username, role, depots: null, disabled, createdAt: 0, updatedAt: 0 });
+    const u = (id: number, username: string, role: 'admin' | 'guard' | 'officer', disabled = false) => ({ id, username, role, depots: 'all' as const, disabled, createdAt: 0, updatedAt: 0 });
     expect(sortUsers([u(1, 'z', 'guard'), u(2, 'a', 'officer', true), u(3, 'b', 'officer'), u(4, 'a', 'guard')]).map((x) => x.id)).toEqual([3, 4, 1, 2]);
   });
 });

@@ -119,10 +119,11 @@ describe('reasons in Vietnamese and English', () => {
     expect(formatReason(reason('state_active', { kind: 'water', zone: 'Nhà kho đạn B' }), 'vi', { now: 0, zones })).toBe('Nhà kho đạn B: phát hiện ngập nước');
   });
 
-  it('falls back to the server\'s English text when params are missing or the code is new', () => {
-    expect(formatReason(reason('threshold_high', { zone: 'A' }), 'vi', ctx)).toBe('EN:threshold_high');
-    expect(formatReason(reason('cameras_offline', {}), 'vi', ctx)).toBe('EN:cameras_offline');
-    expect(formatReason({ ...reason('no_data', {}), code: 'brand_new' as Reason['code'], text: 'EN:brand_new' }, 'vi', ctx)).toBe('EN:brand_new');
+  it('never shows the server\'s English text: a shorter phrase when params are missing, "other" for a new code', () => {
+    expect(formatReason(reason('threshold_high', { zone: 'A' }), 'vi', ctx)).toBe('Vượt ngưỡng trên');
+    expect(formatReason(reason('cameras_offline', {}), 'vi', ctx)).toBe('Camera mất kết nối');
+    expect(formatReason({ ...reason('no_data', {}), code: 'brand_new' as Reason['code'] }, 'vi', ctx)).toBe('Tình trạng bất thường khác');
+    expect(formatReason({ ...reason('no_data', {}), code: 'brand_new' as Reason['code'] }, 'en', ctx)).toBe('Other abnormal condition');
   });
 });
 

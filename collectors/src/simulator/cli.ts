@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectAsync } from 'mqtt';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
 import type { SiteConfig } from '../../../config/schema.js';
+import { brokerUrl, EnvError, logFormat, parseEnvWith, sharedEnvSchema, type SharedEnv } from '../../../lib/env.js';
 import { createLogger } from '../../../lib/logger.js';
+import { unreachableReason } from '../../../lib/net-errors.js';
 import { resolveScenario, SCENARIO_CONTROL_TOPIC, SCENARIO_NAMES, SCENARIOS, ScenarioError, type ScenarioCommand, type ScenarioName } from './scenarios.js';
 import { createSimulator } from './simulator.js';
 
@@ -14,18 +16,22 @@ import { createSimulator } from './simulator.js';
  */
 
 const USAGE = `usage:
-  simulate run [--url mqtt://127.0.0.1:1883] [--count N] [--depots K101,K102] [--scale 0.1]
+  simulate run [--url mqtt://…] [--count N] [--depots K101,K102] [--scale 0.1]
                [--no-faults] [--seed N] [--root depots] [--config config] [--log-level info]
                [--username U] [--password P]
   simulate inject <scenario> <depot> [zone] [--device ID] [--url …] [--config config]
-  simulate list`;
+  simulate list
 
-const DEFAULT_URL = 'mqtt://127.0.0.1:1883';
+The broker is the server's: MQTT_URL, else the embedded broker on MQTT_HOST:MQTT_PORT (127.0.0.1:1883);
+--url overrides both. MQTT_USERNAME / MQTT_PASSWORD, MQTT_TOPIC_ROOT, LOG_LEVEL and LOG_FORMAT apply too.`;
+
+/** how long inject waits for the depot's simulator to show itself on the broker */
+const PRESENCE_WAIT_MS = 2000;
 
 class UsageError extends Error {}
 
 const options = {
-  url: { type: 'string', default: DEFAULT_URL },
+  url: { type: 'string' },
   count: { type: 'string' },
   depots: { type: 'string' },
   scale: { type: 'string', default: '1' },
@@ -33,7 +39,7 @@ const options = {
   seed: { type: 'string', default: '1' },
   root: { type: 'string' },
   config: { type: 'string', default: 'config' },
-  'log-level': { type: 'string', default: 'info' },
+  'log-level': { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
   device: { type: 'string' },
@@ -41,6 +47,26 @@ const options = {
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+/** Where and as whom to connect: the command line first, then the same environment the server reads. */
+interface Target { url: string; root: string; username?: string; password?: string }
+
+function target(values: Values, env: Readonly<SharedEnv>): Target {
+  const username = values.username ?? env.MQTT_USERNAME;
+  const password = values.password ?? env.MQTT_PASSWORD;
+  return {
+    url: values.url ?? brokerUrl(env), root: values.root ?? env.MQTT_TOPIC_ROOT,
+    ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}),
+  };
+}
+
+/** "cannot reach the MQTT broker at …" with what to do about it, instead of mqtt.js's bare error */
+class BrokerError extends Error {}
+function unreachable(url: string, err: unknown): BrokerError {
+  const reason = unreachableReason(err) ?? (err instanceof Error && /no connection to/.test(err.message) ? 'no answer within 10 s' : err instanceof Error ? err.message : String(err));
+  return new BrokerError(`cannot reach the MQTT broker at ${url} (${reason}): is DepotWatch running (npm start)? `
+    + 'Point at its broker with MQTT_PORT=… or MQTT_URL=… (the same as the server), or --url');
+}
 
 function numberOption(name: string, raw: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -53,23 +79,24 @@ function loadSite(dir: string): SiteConfig {
   return loadSiteConfig(resolve(dir));
 }
 
-async function run(values: Values): Promise<void> {
+async function run(values: Values, env: Readonly<SharedEnv>): Promise<void> {
   const site = loadSite(values.config);
-  const logger = createLogger(values['log-level']);
+  const to = target(values, env);
+  const logger = createLogger(values['log-level'] ?? env.LOG_LEVEL, logFormat(env.LOG_FORMAT, process.stderr.isTTY));
   const count = numberOption('count', values.count, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
   const intervalScale = numberOption('scale', values.scale, (n) => n > 0, 'a positive number') ?? 1;
   const seed = numberOption('seed', values.seed, Number.isInteger, 'an integer') ?? 1;
   const depots = values.depots?.split(',').map((s) => s.trim()).filter(Boolean);
   const sim = createSimulator({
-    mqttUrl: values.url, site, intervalScale, seed, faults: !values['no-faults'], logger,
-    ...(values.root !== undefined ? { root: values.root } : {}),
+    mqttUrl: to.url, site, intervalScale, seed, faults: !values['no-faults'], logger, root: to.root,
     ...(depots !== undefined ? { depots } : {}),
     ...(count !== undefined ? { count } : {}),
-    ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(to.username !== undefined ? { username: to.username } : {}),
+    ...(to.password !== undefined ? { password: to.password } : {}),
   });
-  await sim.start();
-  console.error(`simulating ${sim.depotIds.length} depot(s): ${sim.depotIds.join(', ')} on ${values.url}; Ctrl-C to stop`);
+  // starting is connecting: the agents give up after 10 s without a CONNACK
+  await sim.start().catch(async (err: unknown) => { await sim.stop().catch(() => undefined); throw unreachable(to.url, err); });
+  console.error(`simulating ${sim.depotIds.length} depot(s): ${sim.depotIds.join(', ')} on ${to.url}; Ctrl-C to stop`);
   await new Promise<void>((done) => {
     const shutdown = (signal: string) => {
       console.error(`${signal}: stopping the simulator`);
@@ -80,7 +107,7 @@ async function run(values: Values): Promise<void> {
   });
 }
 
-async function inject(values: Values, positionals: readonly string[]): Promise<void> {
+async function inject(values: Values, positionals: readonly string[], env: Readonly<SharedEnv>): Promise<void> {
   const [scenario, depotId, zone] = positionals;
   if (scenario === undefined || depotId === undefined) throw new UsageError('inject needs a scenario and a depot');
   if (!(SCENARIO_NAMES as readonly string[]).includes(scenario)) {
@@ -96,16 +123,43 @@ async function inject(values: Values, positionals: readonly string[]): Promise<v
   };
   // Resolve here too, so a typo is reported to the person typing rather than only in the simulator's log.
   if (cmd.scenario !== 'clear') resolveScenario(depot, cmd, Date.now());
-  const client = await connectAsync(values.url, {
+  const to = target(values, env);
+  const client = await connectAsync(to.url, {
     clientId: `sim-inject-${process.pid}`, reconnectPeriod: 0, connectTimeout: 5000,
-    ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
-  }).catch((err: unknown) => {
-    throw new Error(`cannot reach the broker at ${values.url}: ${err instanceof Error ? err.message : String(err)}`);
+    ...(to.username !== undefined ? { username: to.username } : {}),
+    ...(to.password !== undefined ? { password: to.password } : {}),
+  }, false).catch((err: unknown) => { throw unreachable(to.url, err); });
+  try {
+    // A broker that is not DepotWatch's (Debian's Mosquitto on 1883) takes the message just the same: look for
+    // the depot's simulated collector, whose status is retained on the broker it publishes to.
+    const present = await collectorOnline(client, `${to.root}/${depotId}/collector/status`);
+    await client.publishAsync(SCENARIO_CONTROL_TOPIC, JSON.stringify(cmd), { qos: 1 });
+    if (!present) {
+      throw new BrokerError(`sent, but no simulated depot ${depotId} is online on the MQTT broker at ${to.url}: is this DepotWatch's broker? `
+        + 'Start the demo (npm start), or point at its broker with MQTT_PORT=… or MQTT_URL=… (the same as the server), or --url');
+    }
+  } finally {
+    await client.endAsync();
+  }
+  process.stdout.write(`sent ${JSON.stringify(cmd)} to ${SCENARIO_CONTROL_TOPIC} on ${to.url}\n`);
+}
+
+/** Whether the retained collector status on `topic` says online, within PRESENCE_WAIT_MS. */
+async function collectorOnline(client: MqttClient, topic: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const done = (v: boolean) => { clearTimeout(timer); client.off('message', onMessage); resolve(v); };
+    const timer = setTimeout(() => done(false), PRESENCE_WAIT_MS);
+    const onMessage = (t: string, payload: Buffer) => {
+      if (t !== topic) return;
+      try {
+        done((JSON.parse(payload.toString('utf8')) as { state?: unknown }).state === 'online');
+      } catch {
+        done(false);
+      }
+    };
+    client.on('message', onMessage);
+    client.subscribe(topic, { qos: 0 }, (err) => { if (err) done(false); });
   });
-  await client.publishAsync(SCENARIO_CONTROL_TOPIC, JSON.stringify(cmd), { qos: 1 });
-  await client.endAsync();
-  process.stdout.write(`sent ${JSON.stringify(cmd)} to ${SCENARIO_CONTROL_TOPIC} on ${values.url}\n`);
 }
 
 function list(): void {
@@ -126,9 +180,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
+  const env = parseEnvWith(sharedEnvSchema, process.env);
   switch (command) {
-    case 'run': await run(values); return 0;
-    case 'inject': await inject(values, rest); return 0;
+    case 'run': await run(values, env); return 0;
+    case 'inject': await inject(values, rest, env); return 0;
     case 'list': list(); return 0;
     default: throw new UsageError(`unknown command "${command}"`);
   }
@@ -138,7 +193,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
     if (err instanceof UsageError) console.error(`simulate: ${err.message}\n\n${USAGE}`);
-    else if (err instanceof ConfigError || err instanceof ScenarioError) console.error(`simulate: ${err.message}`);
+    else if (err instanceof ConfigError || err instanceof ScenarioError || err instanceof BrokerError || err instanceof EnvError) console.error(`simulate: ${err.message}`);
     else console.error('simulate:', err instanceof Error ? err.message : err);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   },

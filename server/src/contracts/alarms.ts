@@ -100,7 +100,13 @@ export interface AuditEntry {
   detail: Record<string, unknown> | null;
 }
 
-export interface UserView { id: number; username: string; role: Role; depots: string[] | null; disabled: boolean; createdAt: number; updatedAt: number }
+/**
+ * Which depots a user sees: "all", or exactly the listed ones. Never an empty list on input (a guard needs
+ * depots; a display with none would be a blank wall): see server/src/domain/depot-scope.ts for the rule.
+ */
+export type DepotScope = 'all' | string[];
+
+export interface UserView { id: number; username: string; role: Role; depots: DepotScope; disabled: boolean; createdAt: number; updatedAt: number }
 
 export interface HandoverReport {
   from: number;
@@ -152,16 +158,20 @@ export const incidentQuerySchema = z.object({
   to: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+/** "all", or depot ids; null is still read as "all" (clients written before "all" existed) */
+const depotScopeSchema = z.union([z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(1000)], {
+  error: 'give "all" or a list of depot ids',
+}).nullable().optional();
 export const userCreateSchema = z.object({
   username: z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, 'letters, digits, _ . - (2–64)'),
   password: z.string().min(10, 'at least 10 characters').max(256),
   role: z.enum(['admin', 'officer', 'guard', 'engineer', 'display']),
-  depots: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(1000).nullable().optional(),
+  depots: depotScopeSchema,
 });
 export const userUpdateSchema = z.object({
   password: z.string().min(10, 'at least 10 characters').max(256).optional(),
   role: z.enum(['admin', 'officer', 'guard', 'engineer', 'display']).optional(),
-  depots: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(1000).nullable().optional(),
+  depots: depotScopeSchema,
   disabled: z.boolean().optional(),
 }).refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' });
 export const auditQuerySchema = z.object({
@@ -177,6 +187,8 @@ export const rangeQuerySchema = z.object({
   from: z.coerce.number().int().nonnegative(),
   to: z.coerce.number().int().nonnegative(),
   format: z.enum(['json', 'csv']).default('json'),
+  /** the language of the CSV's words (the board asks in its own); codes stay as they are */
+  lang: z.enum(['en', 'vi']).default('en'),
 });
 export const alarmIdSchema = id;
 

@@ -21,6 +21,11 @@ export type ReasonCode =
   | 'threshold_high' | 'threshold_low' | 'rate_of_change' | 'state_active' | 'door_outside_schedule' | 'motion_outside_schedule'
   | 'cameras_offline' | 'cameras_not_recording' | 'camera_tamper' | 'camera_video_loss'
   | 'collector_offline' | 'not_reporting' | 'no_data';
+/** every reason code, for checks that each has its phrase in every language (board and exports) */
+export const REASON_CODES = [
+  'threshold_high', 'threshold_low', 'rate_of_change', 'state_active', 'door_outside_schedule', 'motion_outside_schedule',
+  'cameras_offline', 'cameras_not_recording', 'camera_tamper', 'camera_video_loss', 'collector_offline', 'not_reporting', 'no_data',
+] as const satisfies readonly ReasonCode[];
 
 /** live status of one sensor or camera */
 export type DeviceStatus = 'normal' | 'alarm' | 'not_reporting' | 'unknown';

@@ -13,7 +13,7 @@ import type { Role } from '../contracts/api.js';
  *   users             ✓     ·      ·      ·       ·
  *   audit             ✓     ✓      ·      ·       ·
  *   discovered        ✓     ·      ·      ✓       ·
- *   ¹ only the depots listed for the user (a display with no list sees all)
+ *   ¹ only the depots listed for the user; a display may instead have "all" (domain/depot-scope.ts)
  */
 export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered';
 export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered'];

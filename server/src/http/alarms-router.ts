@@ -119,7 +119,7 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
     if (q.from >= q.to) throw new HttpError(400, 'bad_request', 'invalid fields: from', [{ path: 'from', message: 'must be before to' }]);
     const report = queries.handover(p, q);
     if (q.format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`handover-${new Date(q.from).toISOString().slice(0, 16).replace(/:/g, '')}.csv`).send(`\uFEFF${handoverCsv(report)}`);
+      res.type('text/csv; charset=utf-8').attachment(`handover-${new Date(q.from).toISOString().slice(0, 16).replace(/:/g, '')}.csv`).send(`\uFEFF${handoverCsv(report, q.lang)}`);
       return;
     }
     res.json(report);

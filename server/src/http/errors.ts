@@ -30,7 +30,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let e: HttpError;
     if (err instanceof HttpError) e = err;
-    else if (err instanceof ActionError) e = new HttpError(err.status, err.code, err.message);
+    else if (err instanceof ActionError) e = new HttpError(err.status, err.code, err.message, err.fields);
     else if (err instanceof ZodError) e = badRequest(err);
     else if (isBodyParserError(err)) e = new HttpError(err.status, err.status === 413 ? 'too_large' : 'bad_request', err.status === 413 ? 'request body too large' : 'request body is not valid JSON');
     else {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { connectAsync } from 'mqtt';
 import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
+import { logFormat } from '../../../lib/env.js';
 import { createLogger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { telemetryStoreFromEnv } from '../adapters/telemetry-store-from-env.js';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     if (err instanceof EnvError) { process.stderr.write(`${err.message}\n`); process.exit(2); }
     throw err;
   }
-  const logger = createLogger(env.LOG_LEVEL).child({ component: 'ingest-process' });
+  const logger = createLogger(env.LOG_LEVEL, logFormat(env.LOG_FORMAT, process.stdout.isTTY)).child({ component: 'ingest-process' });
   if (!env.MQTT_URL) { process.stderr.write('MQTT_URL: required for a standalone ingest process\n'); process.exit(2); }
   let site;
   try {

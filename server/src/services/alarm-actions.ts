@@ -12,7 +12,8 @@ import type { Clock } from '../ports/clock.js';
 import type { AlarmService } from './alarm-service.js';
 
 export class ActionError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409, readonly code: string, message: string) {
+  /** `fields`: for a 400, which request fields were wrong and why */
+  constructor(readonly status: 400 | 403 | 404 | 409, readonly code: string, message: string, readonly fields?: { path: string; message: string }[]) {
     super(message);
   }
 }

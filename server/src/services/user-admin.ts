@@ -1,5 +1,6 @@
-import type { UserView } from '../contracts/alarms.js';
+import type { DepotScope, UserView } from '../contracts/alarms.js';
 import type { Role } from '../contracts/api.js';
+import { resolveScope, scopeView, SEES_ALL } from '../domain/depot-scope.js';
 import { can, type Subject } from '../domain/permissions.js';
 import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
@@ -21,43 +22,50 @@ export function createUserAdmin(deps: {
   const allow = (p: Subject & { username: string }) => {
     if (!can(p, 'users')) throw new ActionError(403, 'forbidden', 'only an administrator manages users');
   };
-  const checkDepots = (role: Role, depots: string[] | null | undefined) => {
-    if (role === 'guard' && (!depots || depots.length === 0)) throw new ActionError(400, 'bad_request', 'a guard needs at least one depot');
-    const unknown = (depots ?? []).filter((d) => !deps.knownDepot(d));
-    if (unknown.length) throw new ActionError(400, 'bad_request', `unknown depots: ${unknown.join(', ')}`);
+  /** the one scope rule (domain/depot-scope.ts), then every listed depot must exist; a 400 names `depots` */
+  const scopeFor = (role: Role, requested: DepotScope | null | undefined): string[] | null => {
+    const r = resolveScope(role, requested);
+    if (!r.ok) throw new ActionError(400, 'bad_request', `invalid fields: depots`, [{ path: 'depots', message: r.message }]);
+    const unknown = (r.depots ?? []).filter((d) => !deps.knownDepot(d));
+    if (unknown.length) throw new ActionError(400, 'bad_request', `unknown depots: ${unknown.join(', ')}`, [{ path: 'depots', message: `unknown depots: ${unknown.join(', ')}` }]);
+    return r.depots;
   };
+  const toView = (u: ReturnType<UserRepo['list']>[number]): UserView => ({ ...u, depots: scopeView(u.role, u.depots) });
   const view = (id: number): UserView => {
     const u = users.list().find((x) => x.id === id);
     if (!u) throw new ActionError(404, 'not_found', `user ${id} not found`);
-    return u;
+    return toView(u);
   };
 
   return {
     list(p: Subject & { username: string }): UserView[] {
       allow(p);
-      return users.list();
+      return users.list().map(toView);
     },
-    async create(p: Subject & { username: string }, req: { username: string; password: string; role: Role; depots?: string[] | null | undefined }): Promise<UserView> {
+    async create(p: Subject & { username: string }, req: { username: string; password: string; role: Role; depots?: DepotScope | null | undefined }): Promise<UserView> {
       allow(p);
-      const depots = req.role === 'guard' || req.role === 'display' ? (req.depots ?? null) : null;
-      checkDepots(req.role, depots);
+      const depots = scopeFor(req.role, req.depots);
       if (users.findByUsername(req.username)) throw new ActionError(409, 'exists', `user ${req.username} already exists`);
       const created = users.create({ username: req.username, passwordHash: await deps.hasher.hash(req.password), role: req.role, depots }, clock.now());
       deps.audit({ at: clock.now(), actor: p.username, action: 'user.create', target: `user:${created.username}`, depot: null, note: null, detail: { role: created.role, depots } });
       return view(created.id);
     },
-    async update(p: Subject & { username: string; userId: number }, id: number, req: { password?: string | undefined; role?: Role | undefined; depots?: string[] | null | undefined; disabled?: boolean | undefined }): Promise<UserView> {
+    async update(p: Subject & { username: string; userId: number }, id: number, req: { password?: string | undefined; role?: Role | undefined; depots?: DepotScope | null | undefined; disabled?: boolean | undefined }): Promise<UserView> {
       allow(p);
       const before = users.findById(id);
       if (!before) throw new ActionError(404, 'not_found', `user ${id} not found`);
       if (id === p.userId && (req.disabled || (req.role && req.role !== 'admin'))) throw new ActionError(409, 'self', 'you cannot demote or disable your own account');
       const role = req.role ?? before.role;
-      const depots = req.depots !== undefined ? req.depots : before.depots;
-      checkDepots(role, depots);
+      // the scope is checked when it or the role changes (a password change leaves an old row as it is);
+      // a new role without new depots keeps the old list where it still means something (guard ↔ display)
+      // and drops it for a role that sees every depot
+      const rescoped = req.depots !== undefined || req.role !== undefined;
+      const requested = req.depots !== undefined ? req.depots : SEES_ALL.has(role) ? undefined : (before.depots ?? undefined);
+      const depots = rescoped ? scopeFor(role, requested) : before.depots;
       const changes = {
         ...(req.password ? { passwordHash: await deps.hasher.hash(req.password) } : {}),
         ...(req.role ? { role: req.role } : {}),
-        ...(req.depots !== undefined ? { depots: req.depots } : {}),
+        ...(rescoped ? { depots } : {}),
         ...(req.disabled !== undefined ? { disabled: req.disabled } : {}),
       };
       users.update(id, changes, clock.now());

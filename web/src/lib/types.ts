@@ -8,7 +8,7 @@ export type {
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
 export type {
   ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState, SeenAlarm,
-  IncidentView, MaintenanceView, TimelineEntryView, UserView,
+  DepotScope, IncidentView, MaintenanceView, TimelineEntryView, UserView,
 } from '../../../server/src/contracts/alarms.js';
 
 export type Lang = 'vi' | 'en';

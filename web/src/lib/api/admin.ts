@@ -1,8 +1,8 @@
-import type { Role, UserView } from '../types.js';
+import type { DepotScope, Role, UserView } from '../types.js';
 import type { ApiClient } from './http.js';
 
-export interface UserCreate { username: string; password: string; role: Role; depots: string[] | null }
-export interface UserUpdate { password?: string; role?: Role; depots?: string[] | null; disabled?: boolean }
+export interface UserCreate { username: string; password: string; role: Role; depots: DepotScope }
+export interface UserUpdate { password?: string; role?: Role; depots?: DepotScope; disabled?: boolean }
 
 /** User management (server/src/http/users-router.ts), administrators only. */
 export class AdminApi {

@@ -1,4 +1,4 @@
-import type { AlarmView, AuditEntry, AuditVerifyResult, HandoverReport, IncidentAckResult, IncidentView, MaintenanceView, SeenAlarm } from '../types.js';
+import type { AlarmView, AuditEntry, AuditVerifyResult, HandoverReport, IncidentAckResult, IncidentView, Lang, MaintenanceView, SeenAlarm } from '../types.js';
 import type { ApiClient } from './http.js';
 
 const enc = encodeURIComponent;
@@ -79,7 +79,7 @@ export class OpsApi {
   handover(from: number, to: number, signal?: AbortSignal): Promise<HandoverReport> {
     return this.http.call('GET', `/api/reports/handover${qs({ from, to, format: 'json' })}`, undefined, signal);
   }
-  handoverCsv(from: number, to: number): Promise<{ blob: Blob; disposition: string | null }> {
-    return this.http.download(`/api/reports/handover${qs({ from, to, format: 'csv' })}`);
+  handoverCsv(from: number, to: number, lang: Lang): Promise<{ blob: Blob; disposition: string | null }> {
+    return this.http.download(`/api/reports/handover${qs({ from, to, format: 'csv', lang })}`);
   }
 }

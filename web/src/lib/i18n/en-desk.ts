@@ -111,7 +111,9 @@ export const enDesk: Readonly<Record<keyof typeof viDesk, string>> = {
   'users.create': 'Create user',
   'users.role': 'Role',
   'users.depots': 'Depots',
-  'users.depotsDisplay': 'Depots shown (none = all)',
+  'users.depotsDisplay': 'Depots shown',
+  'users.scopeAll': 'All depots',
+  'users.scopeListed': 'These depots',
   'users.allDepots': 'All depots',
   'users.status': 'Status',
   'users.statusActive': 'Active',
@@ -130,6 +132,7 @@ export const enDesk: Readonly<Record<keyof typeof viDesk, string>> = {
   'users.badUsername': 'Letters, digits, _ . - (2–64 characters)',
   'users.badPassword': 'At least 10 characters',
   'users.needDepot': 'A guard needs at least one depot',
+  'users.needDepotDisplay': 'Tick at least one depot, or choose all depots',
 
   'audit.at': 'Time',
   'audit.actor': 'Actor',

@@ -52,6 +52,8 @@ export const enOps: Readonly<Record<keyof typeof viOps, string>> = {
   'what.door_outside_schedule': 'Door open outside its schedule',
   'what.motion_outside_schedule': 'Motion outside the schedule',
   'what.not_reporting': 'Not reporting',
+  'what.cameras_offline': 'Camera {camera} offline',
+  'what.cameras_not_recording': 'Camera {camera} not recording',
 
   'ticker.active': '{n} active, acknowledged',
   'ticker.more': '+{n} more alarms — see Incidents',

@@ -109,7 +109,9 @@ export const viDesk = {
   'users.create': 'Tạo người dùng',
   'users.role': 'Vai trò',
   'users.depots': 'Kho phụ trách',
-  'users.depotsDisplay': 'Kho hiển thị (không chọn = tất cả)',
+  'users.depotsDisplay': 'Kho hiển thị',
+  'users.scopeAll': 'Tất cả kho',
+  'users.scopeListed': 'Các kho được chọn',
   'users.allDepots': 'Tất cả kho',
   'users.status': 'Tình trạng',
   'users.statusActive': 'Đang hoạt động',
@@ -128,6 +130,7 @@ export const viDesk = {
   'users.badUsername': 'Chữ, số, _ . - (2–64 ký tự)',
   'users.badPassword': 'Ít nhất 10 ký tự',
   'users.needDepot': 'Bảo vệ phải được giao ít nhất một kho',
+  'users.needDepotDisplay': 'Chọn ít nhất một kho, hoặc chọn tất cả kho',
 
   'audit.at': 'Thời điểm',
   'audit.actor': 'Người thực hiện',

@@ -51,6 +51,8 @@ export const viOps = {
   'what.door_outside_schedule': 'Cửa mở ngoài giờ quy định',
   'what.motion_outside_schedule': 'Có chuyển động ngoài giờ quy định',
   'what.not_reporting': 'Không gửi dữ liệu',
+  'what.cameras_offline': 'Camera {camera} mất kết nối',
+  'what.cameras_not_recording': 'Camera {camera} không ghi hình',
 
   'ticker.active': '{n} đang hoạt động, đã xác nhận',
   'ticker.more': '+{n} báo động khác — xem ở trang Sự cố',

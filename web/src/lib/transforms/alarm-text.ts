@@ -62,9 +62,12 @@ export function alarmWhat(a: AlarmView, lang: Lang, now: number): string {
     case 'motion_outside_schedule':
     case 'not_reporting':
       return t(`what.${a.code}`);
-    case 'cameras_offline': case 'cameras_not_recording': case 'camera_tamper': case 'camera_video_loss':
-    case 'collector_offline': case 'no_data':
+    // an alarm names its one camera (a depot's reason counts them: reasons.ts)
+    case 'cameras_offline': case 'cameras_not_recording':
+      return t(`what.${a.code}`, { camera: str(p, 'device') ?? a.device.id });
+    case 'camera_tamper': case 'camera_video_loss': case 'collector_offline': case 'no_data':
       break;
   }
   return capitalise(formatReason(alarmReason(a), lang, { now }), lang);
 }
+

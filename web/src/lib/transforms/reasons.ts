@@ -12,8 +12,9 @@ import { formatMinutes, formatQuantity } from './format.js';
  *   rate            rate of change per minute (rate_of_change)
  *   n, total, devices    how many cameras of how many, and which
  *   minutes         how long the collector has been offline
- * When the params a phrase needs are missing, the server's English `text` is shown instead:
- * an untranslated reason is better than a wrong one.
+ * When the params a phrase needs are missing, a shorter phrase of the same code is shown (reasonShort.*),
+ * and for a code this board does not know, "other abnormal condition": the server's English `text` is
+ * for tools and is never shown on the board.
  */
 export interface ReasonContext {
   now: number;
@@ -66,7 +67,7 @@ export function activeState(kind: SensorKind | undefined, lang: Lang): string {
   return translate(lang, 'active.other', { kind: kind ? lower(translate(lang, `kind.${kind}`), lang) : '?' });
 }
 
-function phrase(r: Reason, lang: Lang, ctx: ReasonContext): string | undefined {
+function phrase(r: Pick<Reason, 'code' | 'params'>, lang: Lang, ctx: ReasonContext): string | undefined {
   const p = r.params;
   const t = (key: MessageKey, params: Params = {}): string => translate(lang, key, params);
   switch (r.code) {
@@ -100,8 +101,11 @@ function phrase(r: Reason, lang: Lang, ctx: ReasonContext): string | undefined {
     }
     case 'cameras_offline':
     case 'cameras_not_recording': {
+      // a depot's reason counts its cameras; an alarm names its one camera and where it is
       const count = num(p, 'n', 'count'); const total = num(p, 'total');
-      return count === undefined || total === undefined ? undefined : t(`reason.${r.code}`, { count, total });
+      if (count !== undefined && total !== undefined) return t(`reason.${r.code}`, { count, total });
+      const camera = str(p, 'device', 'camera'); const w = where(p, lang, ctx);
+      return camera === undefined || w === undefined ? undefined : t(`reason.${r.code}_one`, { where: w, camera });
     }
     case 'camera_tamper':
     case 'camera_video_loss': {
@@ -127,8 +131,9 @@ function phrase(r: Reason, lang: Lang, ctx: ReasonContext): string | undefined {
   }
 }
 
-export function formatReason(reason: Reason, lang: Lang, ctx: ReasonContext): string {
-  // an unknown code (a newer server) falls back to the server's own text
-  if (!isMessageKey(`reason.${reason.code}`)) return reason.text;
-  return phrase(reason, lang, ctx) ?? reason.text;
+export function formatReason(reason: Pick<Reason, 'code' | 'params'>, lang: Lang, ctx: ReasonContext): string {
+  const short = `reasonShort.${reason.code}`;
+  // an unknown code (a newer server) still reads in the board's language
+  if (!isMessageKey(short)) return translate(lang, 'reason.unknown');
+  return phrase(reason, lang, ctx) ?? translate(lang, short);
 }

@@ -37,11 +37,10 @@ export function timelineLine(e: TimelineEntryView, alarms: ReadonlyMap<string, A
     const m = TRANSITION.exec(e.detail);
     if (m) {
       const evKey = `alarmEvent.${m[1] ?? ''}`;
-      const ev = isMessageKey(evKey) ? translate(lang, evKey) : (m[1] ?? '');
+      const ev = translate(lang, isMessageKey(evKey) ? evKey : 'timeline.alarm');
       title = `${ev}: ${stateWord(m[2] ?? '', lang)} → ${stateWord(m[3] ?? '', lang)}`;
-    } else {
-      title = `${title}: ${e.detail}`;
     }
+    // a detail in another form is the server's English for tools: the localised type says it
   }
   // the server records the assignee as the note, "(unassigned)" when the incident was handed back
   if (e.type === 'assigned') title = !e.note || e.note === '(unassigned)' ? translate(lang, 'timeline.unassigned') : `${title}: ${e.note}`;
