@@ -51,7 +51,10 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
 
   const publishStatus = () => {
     if (!mqtt.connected) return;
-    mqtt.publish(statusTopic, JSON.stringify(onlineStatus(now(), version, running.version, spool.stats())), { qos: 1, retain: true });
+    // `spooled` is the backlog: readings waiting, not the few live ones in flight this very moment
+    const stats = spool.stats();
+    const backlog = { ...stats, spooled: Math.max(0, stats.spooled - publisher.inflight()) };
+    mqtt.publish(statusTopic, JSON.stringify(onlineStatus(now(), version, running.version, backlog)), { qos: 1, retain: true });
   };
   const publisher = createPublisher({
     mqtt, spool, root, depot, backfillKbps: opts.config.link.backfillKbps, now, logger: logger.child({ component: 'publisher' }),
