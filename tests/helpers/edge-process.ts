@@ -12,10 +12,11 @@ export interface EdgeProcess {
   stderr(): string;
 }
 
-export async function spawnEdge(config: unknown, opts: { netns?: string } = {}): Promise<EdgeProcess> {
-  const node = [process.execPath, '--import', 'tsx', 'tests/fixtures/synthetic-edge.ts'];
+/** `script`: another process speaking the same stdin/stdout protocol (the benchmark's spool-less publisher) */
+export async function spawnEdge(config: unknown, opts: { netns?: string; script?: string; env?: Record<string, string> } = {}): Promise<EdgeProcess> {
+  const node = [process.execPath, '--import', 'tsx', opts.script ?? 'tests/fixtures/synthetic-edge.ts'];
   const [cmd, ...args] = opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...node] : node;
-  const child: ChildProcess = spawn(cmd as string, args, { env: { ...process.env, EDGE_CONFIG: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(cmd as string, args, { env: { ...process.env, ...opts.env, EDGE_CONFIG: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-8000); });
   const waiting: ((v: { ready?: boolean; status?: EdgeLinkStatus }) => void)[] = [];

@@ -12,6 +12,8 @@ export interface TcpProxy {
   setOpen(open: boolean): void;
   /** connections accepted so far */
   connections(): number;
+  /** TCP payload bytes forwarded from the clients (the edge) to the target (the broker), and back */
+  bytes(): { up: number; down: number };
   close(): Promise<void>;
 }
 
@@ -31,9 +33,11 @@ export async function startTcpProxy(opts: TcpProxyOptions): Promise<TcpProxy> {
   let seed = opts.seed ?? 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const sockets = new Set<Socket>();
-  const pipe = (from: Socket, to: Socket) => {
+  const counted = { up: 0, down: 0 };
+  const pipe = (from: Socket, to: Socket, dir: 'up' | 'down') => {
     let last = 0;
     from.on('data', (chunk: Buffer) => {
+      counted[dir] += chunk.length;
       const extra = opts.lossRate && random() < opts.lossRate ? (opts.retransmitMs ?? 200) : 0;
       const delay = (opts.delayMs ?? 0) + extra;
       if (delay === 0 && last <= Date.now()) { to.write(chunk); return; }
@@ -54,8 +58,8 @@ export async function startTcpProxy(opts: TcpProxyOptions): Promise<TcpProxy> {
     sockets.add(upstream);
     client.on('close', () => sockets.delete(client));
     upstream.on('close', () => sockets.delete(upstream));
-    pipe(client, upstream);
-    pipe(upstream, client);
+    pipe(client, upstream, 'up');
+    pipe(upstream, client, 'down');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,6 +74,7 @@ export async function startTcpProxy(opts: TcpProxyOptions): Promise<TcpProxy> {
       if (!v) for (const s of sockets) s.destroy();
     },
     connections: () => accepted,
+    bytes: () => ({ ...counted }),
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
