@@ -24,6 +24,14 @@ export function netnsUnavailable(): string | null {
   } catch {
     return 'needs iproute2 (ip, tc)';
   }
+  // root in a container without CAP_NET_ADMIN cannot make namespaces: find out now, not halfway through
+  const probe = `dwprobe${process.pid % 100000}`;
+  try {
+    run(['ip', 'netns', 'add', probe]);
+    run(['ip', 'netns', 'del', probe]);
+  } catch {
+    return 'cannot create a network namespace here (needs CAP_NET_ADMIN)';
+  }
   return null;
 }
 
