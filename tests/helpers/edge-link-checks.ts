@@ -100,8 +100,10 @@ export async function checkDelivery(t: TestSystem, received: readonly Received[]
   const cameras = emitted.length - sensors;
   await waitFor(async () => (await t.system.store.count({ measurement: 'sensor', depot: 'D1', from, to })) === sensors, 15_000, `${sensors} sensor points stored`);
   expect(await t.system.store.count({ measurement: 'camera', depot: 'D1', from, to })).toBe(cameras);
-  // no alarm from history: smoke and the door were active only during the cut
-  const alarms = t.system.alarms.snapshot(() => true).alarms.filter((a) => a.depot === 'D1' && ['SM1', 'DR1'].includes(a.device.id));
+  // no alarm from history: smoke and the door were active only during the cut (their silence since may
+  // rightly be reported as not_reporting by a slow test; that is live state, not history)
+  const alarms = t.system.alarms.snapshot(() => true).alarms
+    .filter((a) => a.depot === 'D1' && ['SM1', 'DR1'].includes(a.device.id) && a.code !== 'not_reporting');
   expect(alarms, 'alarms raised from replayed history').toEqual([]);
   // the live value is the newest
   const newest = Math.max(...emitted.filter((e) => e.device === 'T1').map((e) => e.ts));

@@ -149,6 +149,48 @@ describe('edge link: store and forward', () => {
     expect(entries.length - before).toBeGreaterThanOrEqual(1);
   });
 
+  it('the retained collector/config from the centre: a newer one is applied and reported, a bad one refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-spool-'));
+    dirs.push(dir);
+    const configTopic = 'depots/D1/collector/config';
+    // the system's own publisher died with the first test's broker: a client of this broker
+    const centre = await connectAsync(broker.url, { clientId: `centre-config-${Date.now()}` });
+    cleanups.push(() => centre.endAsync());
+    const publishConfig = (c: unknown) => centre.publishAsync(configTopic, JSON.stringify(c), { qos: 1, retain: true });
+    const cameras = [{ camera: 'C1', rtsp: 'rtsp://10.1.1.41/stream1' }];
+    await publishConfig({ depot: 'D1', version: 5, cameras });
+    let link = startEdgeLink({ config: edgeConfig(broker.url, { dir }), logger: silentLogger });
+    const applied: number[] = [];
+    link.onConfig((c) => applied.push(c.version));
+    cleanups.push(() => link.stop());
+    await waitFor(() => link.config().version === 5, 10_000, 'retained config applied');
+    expect(link.config().cameras).toMatchObject([{ camera: 'C1', everyS: 30 }]);
+    expect(applied).toEqual([5]);
+    await waitFor(() => t.system.live.depot('D1')?.collector.state === 'online', 5000, 'status heard');
+    // the status carries the version applied
+    const status = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      setTimeout(() => reject(new Error('no retained collector status')), 10_000);
+      void connectAsync(broker.url, { clientId: `status-${Date.now()}` }).then(async (c) => {
+        c.on('message', (_topic, payload) => { void c.endAsync(); resolve(JSON.parse(payload.toString()) as Record<string, unknown>); });
+        await c.subscribeAsync('depots/D1/collector/status', { qos: 1 });
+      });
+    });
+    expect(status).toMatchObject({ state: 'online', configVersion: 5, version: expect.any(String), spooled: 0, dropped: 0 });
+    // a bad one (a Modbus point without an address) and an older one change nothing
+    await publishConfig({ version: 6, modbus: [{ host: 'x', points: [{ sensor: 'A-T1', kind: 'temperature' }] }] });
+    await publishConfig({ version: 4, cameras: [] });
+    await publishConfig({ version: 7, cameras: [] });
+    await waitFor(() => link.config().version === 7, 10_000, 'newer config applied');
+    expect(applied).toEqual([5, 7]);
+    // a restart without the centre runs the configuration it last applied
+    await link.stop();
+    cleanups.pop();
+    await centre.publishAsync(configTopic, '', { qos: 1, retain: true });
+    link = startEdgeLink({ config: edgeConfig('mqtt://127.0.0.1:1', { dir }), logger: silentLogger });
+    cleanups.push(() => link.stop());
+    expect(link.config().version).toBe(7);
+  });
+
   const noNetns = netnsUnavailable();
   it.skipIf(noNetns !== null)(`a 64 kbit/s link with delay and loss, then a partition${noNetns ? ` (skipped: ${noNetns})` : ''}`, async () => {
     await freshRecorder();
