@@ -10,6 +10,8 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mos
 command -v influxd >/dev/null 2>&1 || [ -x /usr/bin/influxd ] || need+=(influxdb)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || [ -x /usr/bin/ffmpeg ] || need+=(ffmpeg)
+# the edge link test: a network namespace with tc tbf (iproute2)
+{ command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1; } || [ -x /usr/sbin/tc ] || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

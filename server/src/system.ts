@@ -21,6 +21,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { AuditInput } from './ports/alarm-store.js';
 import { createAuthService, type AuthService } from './services/auth-service.js';
+import { createBackfillJournal } from './services/backfill-journal.js';
 import { createLiveState, type LiveState } from './services/live-state.js';
 import { initTelemetryStore } from './services/telemetry-init.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
@@ -91,6 +92,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     if (writer) stops.push(() => writer.stop());
 
     const live = createLiveState({ index: () => index, clock });
+    // the audit log exists only further down; a summary is written at the earliest a second after its replay ends
+    const auditSink: { write?: (entries: AuditInput[]) => void } = {};
+    const backfill = createBackfillJournal({
+      index: () => index, clock, logger: logger.child({ component: 'backfill' }), audit: (e) => auditSink.write?.(e),
+    });
     const discovery = new DiscoveryRegistry();
     // on the embedded broker the centre logs in with its internal account (whatever MQTT_ANONYMOUS says),
     // so no anonymous local client can take its client id; on an external one with MQTT_USERNAME/PASSWORD
@@ -102,7 +108,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       logger: logger.child({ component: 'ingest' }),
       // aedes has no shared subscriptions; with a single embedded broker there is one ingest anyway
       ...(env.MQTT_URL && env.MQTT_SHARE_GROUP && env.INGEST ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
-      onAccepted: (msg, at) => live.apply(msg, at),
+      onAccepted: (msg, at) => {
+        live.apply(msg, at);
+        if (msg.type === 'collector') backfill.noteStatus(msg);
+      },
+      onBackfill: (msg) => backfill.record(msg),
       onRejected: (depotId) => live.noteRejected(depotId),
     });
     await ingest.start();
@@ -126,6 +136,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     if (auditHead) logger.info({ entries: alarmStore.auditCount(), anchor: `${auditHead.id}:${auditHead.hash}` }, 'audit chain head');
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
+    auditSink.write = audit;
     const userAdmin = createUserAdmin({
       users, sessions, hasher: argon2Hasher, clock, audit: (a) => audit([a]), knownDepot: (id) => !!index.depot(id),
       dropSockets: (id) => late.app?.sockets.disconnectUser(id),
@@ -159,6 +170,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const alarmTick = setInterval(() => {
       try {
         alarms.tick();
+        backfill.tick();
       } catch (err) {
         logger.error({ err }, 'alarm tick failed');
       }

@@ -24,8 +24,9 @@ export interface MosquittoHandle {
 /**
  * `configFor` replaces the default configuration (one anonymous listener on the port) with the caller's,
  * given the port chosen; it must listen on that port on 127.0.0.1.
+ * `port`: listen on this one (to restart a broker where its clients expect it); otherwise a free one.
  */
-export async function startMosquitto(opts: { extraConfig?: string; configFor?: (port: number) => string } = {}): Promise<MosquittoHandle> {
+export async function startMosquitto(opts: { extraConfig?: string; configFor?: (port: number) => string; port?: number } = {}): Promise<MosquittoHandle> {
   if (!existsSync(MOSQUITTO_BIN)) {
     throw new Error(`Mosquitto is not installed at ${MOSQUITTO_BIN}; run ./scripts/test.sh, which installs it and runs the tests`);
   }
@@ -33,10 +34,10 @@ export async function startMosquitto(opts: { extraConfig?: string; configFor?: (
   try {
     // freePort() can race with another process; a second port almost always works.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = opts.port ?? await freePort();
       const started = await launch(dir, port, opts.extraConfig, opts.configFor);
       if (started.ok) return handle(started.child, port, dir);
-      if (!started.addressInUse || attempt >= 3) throw new Error(`Mosquitto did not start on port ${port}: ${started.reason}\n--- stderr tail ---\n${started.stderr}`);
+      if (!started.addressInUse || attempt >= 3 || opts.port !== undefined) throw new Error(`Mosquitto did not start on port ${port}: ${started.reason}\n--- stderr tail ---\n${started.stderr}`);
     }
   } catch (err) {
     await rm(dir, { recursive: true, force: true });

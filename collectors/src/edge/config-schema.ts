@@ -34,6 +34,8 @@ export const mqttSchema = z.object({
   key: z.string().min(1).optional(),
   /** the persistent session's id; default `depotwatch-edge-<depot>` */
   clientId: z.string().min(1).max(128).optional(),
+  /** seconds between MQTT pings: a link that silently died (a partition) is noticed after about 1.5 × this */
+  keepaliveS: z.number().int().min(1).max(3600).default(15),
 }).strict().refine((m) => (m.cert === undefined) === (m.key === undefined), { message: 'cert and key go together', path: ['cert'] });
 
 export const spoolSchema = z.object({
@@ -45,6 +47,8 @@ export const spoolSchema = z.object({
 export const linkSchema = z.object({
   /** the share of a weak link that replaying the backlog may take; live data always goes first */
   backfillKbps: z.number().positive().max(1_000_000).default(32),
+  /** how often the retained collector status is refreshed (it is also sent on connect and when the backlog is cleared) */
+  statusEveryS: z.number().positive().max(3600).default(60),
 }).strict();
 
 export const modbusPointSchema = z.object({
@@ -156,6 +160,24 @@ export const edgeConfigSchema = z.object({
 }).strict();
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
+
+/**
+ * The centre's retained `collector/config`: the same schema as JSON, with the device lists and a `version`
+ * (required, the edge applies it only when newer than what it runs). The connection settings (mqtt, spool,
+ * link) belong to the depot's own file: the centre may send them, but they are ignored, so a mistake at the
+ * centre can never cut a depot off.
+ */
+export const centreConfigSchema = z.object({
+  depot: idSchema.optional(),
+  version: z.number().int().min(1),
+  mqtt: z.unknown().optional(),
+  spool: z.unknown().optional(),
+  link: z.unknown().optional(),
+  modbus: z.array(modbusDeviceSchema).default([]),
+  snmp: z.array(snmpDeviceSchema).default([]),
+  cameras: z.array(cameraSourceSchema).default([]),
+}).strict();
+export type CentreConfig = z.infer<typeof centreConfigSchema>;
 export type ModbusDeviceConfig = z.infer<typeof modbusDeviceSchema>;
 export type ModbusPointConfig = z.infer<typeof modbusPointSchema>;
 export type SnmpDeviceConfig = z.infer<typeof snmpDeviceSchema>;

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../../../config/loader.js';
 import { createLogger } from '../../../lib/logger.js';
 import { loadEdgeConfig } from './config-loader.js';
-import { createDirectMqttSink } from './direct-mqtt-sink.js';
+import { createSpoolSink } from './link/spool-sink.js';
 import { startEdge } from './edge.js';
 
 /**
@@ -43,9 +43,14 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(values['log-level'] ?? process.env.LOG_LEVEL ?? 'info').child({ component: 'edge', depot: cfg.depot });
   const version = process.env.npm_package_version ?? 'dev';
-  // TODO(edge-link): the spool and store-and-forward publisher replace this stand-in (see sink.ts)
-  const sink = createDirectMqttSink(cfg, { logger, version });
-  const edge = await startEdge(cfg, sink, { logger });
+  // every reading goes through the spool (store and forward); the sources run the configuration the link holds:
+  // the file's, or the centre's newer collector/config, now or later
+  const sink = createSpoolSink(cfg, { logger, version });
+  await sink.start();
+  const edge = await startEdge(sink.config(), sink, { logger });
+  sink.onConfig((next) => {
+    edge.replaceSources(next).catch((err: unknown) => logger.error({ err }, 'could not apply the centre configuration to the sources'));
+  });
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'stopping');
     edge.stop().then(() => process.exit(0), (err: unknown) => {

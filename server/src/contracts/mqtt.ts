@@ -16,6 +16,8 @@ export const sensorReadingSchema = z.object({
   kind: sensorKindSchema,
   value: z.number(),
   unit: z.string().max(16).optional(),
+  /** replayed from an edge spool after a broken link: stored, never shown as live, never alarms (SPEC §3) */
+  hist: z.boolean().optional(),
 });
 export type SensorReadingPayload = z.infer<typeof sensorReadingSchema>;
 /** a single reading or a batch of them; a batch is capped so one message cannot fan out without bound */
@@ -31,6 +33,8 @@ export const cameraHealthPayloadSchema = z.object({
   storageFreePct: z.number().min(0).max(100).optional(),
   tamper: z.boolean().optional(),
   videoLoss: z.boolean().optional(),
+  /** replayed from an edge spool, as for sensor readings */
+  hist: z.boolean().optional(),
 });
 export type CameraHealthPayload = z.infer<typeof cameraHealthPayloadSchema>;
 
@@ -39,6 +43,10 @@ export const collectorStatusPayloadSchema = z.object({
   ts: tsSchema.optional(),
   version: z.string().max(64).optional(),
   spooled: z.number().int().min(0).optional(),
+  /** readings the edge spool discarded by its policy since the collector started */
+  dropped: z.number().int().min(0).optional(),
+  /** the version of `collector/config` the collector runs */
+  configVersion: z.number().int().min(0).optional(),
 });
 export type CollectorStatusPayload = z.infer<typeof collectorStatusPayloadSchema>;
 

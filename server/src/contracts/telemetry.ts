@@ -28,11 +28,14 @@ export interface CameraHealth {
 
 export type CollectorState = 'online' | 'offline';
 
-/** A message that passed validation, normalised: `ts` is always epoch ms. */
+/**
+ * A message that passed validation, normalised: `ts` is always epoch ms. `hist` marks a reading replayed from
+ * an edge spool: it goes to telemetry history only, never to the live state or the alarm engine.
+ */
 export type AcceptedMessage =
-  | { type: 'sensor'; depotId: string; sensorId: string; kind: SensorKind; value: number; unit?: string; ts: number }
-  | { type: 'camera'; depotId: string; cameraId: string; health: CameraHealth; ts: number }
-  | { type: 'collector'; depotId: string; state: CollectorState; spooled: number; version?: string; ts: number };
+  | { type: 'sensor'; depotId: string; sensorId: string; kind: SensorKind; value: number; unit?: string; ts: number; hist?: true }
+  | { type: 'camera'; depotId: string; cameraId: string; health: CameraHealth; ts: number; hist?: true }
+  | { type: 'collector'; depotId: string; state: CollectorState; spooled: number; version?: string; dropped?: number; configVersion?: number; ts: number };
 
 /** SPEC §4 InfluxDB schema, one variant per measurement. Timestamps are epoch ms. */
 export type TelemetryPoint =

@@ -27,8 +27,13 @@ export interface IngestDeps {
   logger: Logger;
   /** MQTT shared-subscription group: several ingest processes then split the load (not on aedes) */
   shareGroup?: string;
-  /** every accepted message from a configured device, after it was queued for storage */
+  /** every accepted live message from a configured device, after it was queued for storage */
   onAccepted?: (msg: AcceptedMessage, receivedAt: number) => void;
+  /**
+   * a reading replayed from an edge spool (`hist`, SPEC §3), after it was queued for storage: it is history
+   * only and never goes to onAccepted (the live state and the alarm engine)
+   */
+  onBackfill?: (msg: AcceptedMessage, receivedAt: number) => void;
   onRejected?: (depotId: string | undefined, reason: RejectReason) => void;
 }
 
@@ -84,7 +89,8 @@ export function createIngest(deps: IngestDeps) {
     if (points.length > 0) deps.writer?.enqueue(points);
     for (const msg of accepted) {
       deps.metrics.accepted(msg.type);
-      deps.onAccepted?.(msg, receivedAt);
+      if (msg.type !== 'collector' && msg.hist) deps.onBackfill?.(msg, receivedAt);
+      else deps.onAccepted?.(msg, receivedAt);
     }
   }
 

@@ -45,7 +45,7 @@ export function normalise(root: string, topic: string, payload: Uint8Array, now:
       for (const r of readings) {
         const ts = resolveTs(r.ts, now);
         if (typeof ts === 'string') return reject(ts, `ts ${JSON.stringify(r.ts)}`, depotId);
-        messages.push({ type: 'sensor', depotId, sensorId: where.sensorId, kind: r.kind, value: r.value, ts, ...(r.unit !== undefined ? { unit: r.unit } : {}) });
+        messages.push({ type: 'sensor', depotId, sensorId: where.sensorId, kind: r.kind, value: r.value, ts, ...(r.unit !== undefined ? { unit: r.unit } : {}), ...(r.hist === true ? { hist: true as const } : {}) });
       }
       return { ok: true, messages };
     }
@@ -54,15 +54,21 @@ export function normalise(root: string, topic: string, payload: Uint8Array, now:
       if (!parsed.success) return reject('bad_schema', describe(parsed.error.issues), depotId);
       const ts = resolveTs(parsed.data.ts, now);
       if (typeof ts === 'string') return reject(ts, `ts ${JSON.stringify(parsed.data.ts)}`, depotId);
-      return { ok: true, messages: [{ type: 'camera', depotId, cameraId: where.cameraId, health: toHealth(parsed.data), ts }] };
+      return { ok: true, messages: [{ type: 'camera', depotId, cameraId: where.cameraId, health: toHealth(parsed.data), ts, ...(parsed.data.hist === true ? { hist: true as const } : {}) }] };
     }
     case 'collector_status': {
       const parsed = collectorStatusPayloadSchema.safeParse(json);
       if (!parsed.success) return reject('bad_schema', describe(parsed.error.issues), depotId);
       const ts = resolveTs(parsed.data.ts, now);
       if (typeof ts === 'string') return reject(ts, `ts ${JSON.stringify(parsed.data.ts)}`, depotId);
-      const { state, spooled = 0, version } = parsed.data;
-      return { ok: true, messages: [{ type: 'collector', depotId, state, spooled, ts, ...(version !== undefined ? { version } : {}) }] };
+      const { state, spooled = 0, version, dropped, configVersion } = parsed.data;
+      return {
+        ok: true,
+        messages: [{
+          type: 'collector', depotId, state, spooled, ts, ...(version !== undefined ? { version } : {}),
+          ...(dropped !== undefined ? { dropped } : {}), ...(configVersion !== undefined ? { configVersion } : {}),
+        }],
+      };
     }
   }
 }
