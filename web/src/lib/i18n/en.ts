@@ -56,6 +56,9 @@ export const en: Dictionary = {
   'wall.depotCount': '{n} depots',
   'wall.waiting': 'Waiting for data from the server…',
   'wall.empty': 'No depots in your scope.',
+  'wall.cluster': '{n} depots around {id}',
+  'wall.foldedLong': '{region}: {n} ready depots, folded to make room for the abnormal ones',
+  'wall.moreDepots': '+{n} more depots',
 
   'ticker.title': 'unacknowledged alarms',
   'ticker.none': 'No unacknowledged alarms',
@@ -73,6 +76,7 @@ export const en: Dictionary = {
   'tile.moreReasons': '+{n} more',
   'tile.open': 'Open depot {name}',
   'tile.unacked': '{n} critical unacknowledged',
+  'tile.unackedShort': '{n} unacknowledged',
 
   'collector.online': 'Online',
   'collector.offline': 'Offline',

@@ -57,6 +57,9 @@ export const vi = {
   'wall.depotCount': '{n} kho',
   'wall.waiting': 'Đang chờ dữ liệu từ máy chủ…',
   'wall.empty': 'Không có kho nào trong phạm vi của bạn.',
+  'wall.cluster': '{n} kho quanh {id}',
+  'wall.foldedLong': '{region}: {n} kho sẵn sàng, gộp lại để nhường chỗ cho các kho bất thường',
+  'wall.moreDepots': '+{n} kho khác',
 
   'ticker.title': 'báo động chưa xác nhận',
   'ticker.none': 'Không có báo động chưa xác nhận',
@@ -74,6 +77,7 @@ export const vi = {
   'tile.moreReasons': '+{n} lý do khác',
   'tile.open': 'Mở chi tiết kho {name}',
   'tile.unacked': '{n} báo động khẩn cấp chưa xác nhận',
+  'tile.unackedShort': '{n} chưa xác nhận',
 
   'collector.online': 'Trực tuyến',
   'collector.offline': 'Mất kết nối',
