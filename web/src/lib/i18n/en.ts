@@ -34,6 +34,12 @@ export const en: Dictionary = {
   'banner.lostDetail': 'data is not updating',
   'banner.since': 'since {time} · {age} ago',
   'banner.retrying': 'Trying to reconnect…',
+  'banner.reloading': 'RELOADING…',
+  'banner.reloadingDetail': 'part of the live feed was missed; fetching everything again from the server',
+  'ended.title': 'SESSION ENDED',
+  'ended.detail': 'This screen no longer receives live data. What it showed before may no longer be true.',
+  'ended.since': 'Since {time}',
+  'ended.login': 'Sign in again',
 
   'login.title': 'Sign in',
   'login.username': 'Username',

@@ -35,6 +35,12 @@ export const vi = {
   'banner.lostDetail': 'dữ liệu không còn cập nhật',
   'banner.since': 'từ {time} · {age} trước',
   'banner.retrying': 'Đang thử kết nối lại…',
+  'banner.reloading': 'ĐANG TẢI LẠI…',
+  'banner.reloadingDetail': 'một phần dữ liệu trực tiếp bị lỡ; đang lấy lại toàn bộ từ máy chủ',
+  'ended.title': 'PHIÊN ĐĂNG NHẬP ĐÃ KẾT THÚC',
+  'ended.detail': 'Màn hình này không còn nhận dữ liệu trực tiếp. Những gì hiển thị trước đó không còn đúng.',
+  'ended.since': 'Từ {time}',
+  'ended.login': 'Đăng nhập lại',
 
   'login.title': 'Đăng nhập',
   'login.username': 'Tên đăng nhập',
