@@ -9,6 +9,8 @@ export interface WallReport {
   tiles: number;
   /** depots folded into their region's roll-up rather than drawn as tiles */
   collapsed: number;
+  /** full, compact or collapsed (wall-layout.ts), and the full tiles' density */
+  mode: string;
   density: string;
   /** text elements whose content is wider or taller than their box: "K101 tile .name: Kho kỹ thuật …" */
   overflow: string[];
@@ -71,6 +73,7 @@ export async function measureWall(page: Page): Promise<WallReport> {
     return {
       tiles: document.querySelectorAll('[data-testid^="depot-tile-"]').length,
       collapsed,
+      mode: grid?.getAttribute('data-mode') ?? '?',
       density: grid?.getAttribute('data-density') ?? '?',
       overflow, overlaps, outside,
       markers: document.querySelectorAll('[data-testid^="map-marker-"]').length,

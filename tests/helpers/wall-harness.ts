@@ -64,8 +64,9 @@ export async function injectFaults(ts: TestSystem, ids: readonly string[]): Prom
   return hit;
 }
 
-export async function openWall(h: WallHarness, viewport: { width: number; height: number }, lang: 'vi' | 'en' = 'vi'): Promise<Page> {
-  const page = await h.browser.newPage({ viewport });
+/** signs the admin in (a token in localStorage, as a kiosk keeps it) and opens the wall; `page` may be one already routed */
+export async function openWall(h: WallHarness, viewport: { width: number; height: number }, lang: 'vi' | 'en' = 'vi', existing?: Page): Promise<Page> {
+  const page = existing ?? await h.browser.newPage({ viewport });
   const token = await h.ts.login('admin', ADMIN_PASSWORD);
   await page.addInitScript(([t, l]) => {
     if (!sessionStorage.getItem('seeded')) {
