@@ -68,6 +68,8 @@ export async function injectFaults(ts: TestSystem, ids: readonly string[]): Prom
 export async function openWall(h: WallHarness, viewport: { width: number; height: number }, lang: 'vi' | 'en' = 'vi', existing?: Page): Promise<Page> {
   const page = existing ?? await h.browser.newPage({ viewport });
   const token = await h.ts.login('admin', ADMIN_PASSWORD);
+  // tsx (esbuild keepNames) wraps named functions in __name(), which the page does not have
+  await page.addInitScript('globalThis.__name ??= (f) => f');
   await page.addInitScript(([t, l]) => {
     if (!sessionStorage.getItem('seeded')) {
       localStorage.setItem('depotwatch.token', t!);

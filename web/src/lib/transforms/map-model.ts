@@ -1,4 +1,4 @@
-import type { DepotSummary, ReadinessLevel, RegionSummary } from '../types.js';
+import type { DepotSummary, MapOutline, ReadinessLevel, RegionSummary } from '../types.js';
 import { bounds, paddedHull, polygonPath } from './hull.js';
 import { fitEquirectangular, type Box, type Point } from './projection.js';
 import { readinessLook, worstReadiness } from './readiness.js';
@@ -19,7 +19,9 @@ export interface MapMarker {
 export interface MapRegion { id: string; name: string; readiness: ReadinessLevel; path: string; label: Placed | null }
 export interface Placed { x: number; y: number; anchor: 'start' | 'middle' | 'end' }
 export interface GridLine { path: string; label: string; x: number; y: number }
-export interface MapModel { markers: MapMarker[]; regions: MapRegion[]; grid: GridLine[]; markerR: number; fontSize: number }
+/** the engineer's outline of the area (config `map:`), drawn under everything: a path for GeoJSON, an image for SVG */
+export type OutlineDrawing = { kind: 'path'; d: string } | { kind: 'image'; href: string; x: number; y: number; width: number; height: number };
+export interface MapModel { markers: MapMarker[]; regions: MapRegion[]; grid: GridLine[]; markerR: number; fontSize: number; outline: OutlineDrawing | null }
 
 export interface MapSizing {
   /** marker "radius" and label font size, in viewBox units */
@@ -86,9 +88,11 @@ export function clusterDepots(depots: readonly DepotSummary[], at: ReadonlyMap<s
 
 export function buildMapModel(
   depots: readonly DepotSummary[], regions: readonly RegionSummary[], box: Box, size: MapSizing,
-  regionName: (r: RegionSummary) => string,
+  regionName: (r: RegionSummary) => string, outline: MapOutline | null = null,
 ): MapModel {
-  const proj = fitEquirectangular(depots.map((d) => d.position), box);
+  // the outline's corners join the fit, so the whole area is in view and the depots sit where they are on it
+  const corners = outline ? [{ lat: outline.bounds.north, lon: outline.bounds.west }, { lat: outline.bounds.south, lon: outline.bounds.east }] : [];
+  const proj = fitEquirectangular([...depots.map((d) => d.position), ...corners], box);
   const at = new Map<string, Point>(depots.map((d) => [d.id, proj.project(d.position)]));
   const taken: Rect[] = [];
   const clusterR = size.markerR * 1.3;
@@ -138,7 +142,7 @@ export function buildMapModel(
     return { id: r.id, name, readiness: pts.length > 0 ? worstReadiness(levels) : r.readiness, path: polygonPath(hull), label };
   });
 
-  return { markers, regions: mapped, grid: graticule(depots, proj.project, box), markerR: size.markerR, fontSize: fs };
+  return { markers, regions: mapped, grid: graticule(depots, proj.project, box), markerR: size.markerR, fontSize: fs, outline: drawOutline(outline, proj.project) };
 }
 
 /** faint 2° parallels give the eye a north–south scale without any map data */
@@ -153,4 +157,26 @@ function graticule(depots: readonly DepotSummary[], project: (p: { lat: number; 
     lines.push({ path: `M0 ${y.toFixed(1)}H${box.width}`, label: `${lat}°N`, x: box.width - 4, y: y - 4 });
   }
   return lines;
+}
+
+/** projects the outline; GeoJSON points closer than a pixel to the previous one are dropped (a coastline has thousands) */
+export function drawOutline(outline: MapOutline | null, project: (p: { lat: number; lon: number }) => Point): OutlineDrawing | null {
+  if (!outline) return null;
+  if (outline.kind === 'svg') {
+    // the projection is linear in longitude and latitude, so an equirectangular drawing maps by its corners
+    const nw = project({ lat: outline.bounds.north, lon: outline.bounds.west });
+    const se = project({ lat: outline.bounds.south, lon: outline.bounds.east });
+    return { kind: 'image', href: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(outline.svg)}`, x: nw.x, y: nw.y, width: se.x - nw.x, height: se.y - nw.y };
+  }
+  let d = '';
+  for (const line of outline.lines) {
+    let last: Point | null = null;
+    for (const [lon, lat] of line) {
+      const p = project({ lat, lon });
+      if (last && Math.abs(p.x - last.x) < 1 && Math.abs(p.y - last.y) < 1) continue;
+      d += `${last ? 'L' : 'M'}${p.x.toFixed(1)} ${p.y.toFixed(1)}`;
+      last = p;
+    }
+  }
+  return { kind: 'path', d };
 }
