@@ -15,11 +15,12 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(ROOT, 'test-results/wall') },
     lang: { type: 'string', default: 'vi' },
     settle: { type: 'string', default: '12' },
+    outline: { type: 'boolean', default: false },
   },
 });
 mkdirSync(values.out, { recursive: true });
 for (const n of values.depots.split(',').map(Number)) {
-  const h = await startWall(n);
+  const h = await startWall(n, { outline: values.outline });
   try {
     const ids = h.ts.system.site.depots.map((d) => d.id);
     const first = await openWall(h, { width: 1920, height: 1080 });

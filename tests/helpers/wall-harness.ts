@@ -26,19 +26,29 @@ export function checkPrerequisites(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (scripts/test.sh does)`);
 }
 
-export async function startWall(n: number, opts: { scale?: number; tickMs?: number; env?: Record<string, string> } = {}): Promise<WallHarness> {
+/** `outline`: draw config/examples/vietnam-outline.geojson under the depots (config `map:`) */
+export async function startWall(n: number, opts: { scale?: number; tickMs?: number; env?: Record<string, string>; outline?: boolean } = {}): Promise<WallHarness> {
   checkPrerequisites();
-  const site = wallSite(n);
-  const ts = await startTestSystem({ site, env: { WEB_DIR, SIMULATE: '0', ...opts.env }, tickMs: opts.tickMs ?? 250 });
-  // simulators of 50 depots each, started one after another: 500 MQTT connections at once time out on a busy machine
+  const site = opts.outline ? { ...wallSite(n), map: { outline: 'vietnam-outline.geojson' } } : wallSite(n);
+  const configEnv: Record<string, string> = opts.outline ? { CONFIG_DIR: join(ROOT, 'config/examples') } : {};
+  const ts = await startTestSystem({ site, env: { WEB_DIR, SIMULATE: '0', ...configEnv, ...opts.env }, tickMs: opts.tickMs ?? 250 });
+  // simulators of 25 depots each, started one after another: 500 MQTT connections at once time out on a busy machine
   const sims: Simulator[] = [];
   const ids = site.depots.map((d) => d.id);
-  for (let i = 0; i < ids.length; i += 50) {
-    const sim = createSimulator({
-      mqttUrl: ts.system.mqttUrl, site, depots: ids.slice(i, i + 50), intervalScale: opts.scale ?? 1, faults: false, logger: silentLogger,
-    });
-    await sim.start();
-    sims.push(sim);
+  for (let i = 0; i < ids.length; i += 25) {
+    // one more try for a chunk whose connections time out on a machine busy with other work
+    for (let attempt = 1; ; attempt++) {
+      const sim = createSimulator({
+        mqttUrl: ts.system.mqttUrl, site, depots: ids.slice(i, i + 25), intervalScale: opts.scale ?? 1, faults: false, logger: silentLogger,
+      });
+      try {
+        await sim.start();
+        sims.push(sim);
+        break;
+      } catch (err) {
+        if (attempt >= 2) { for (const s of sims) await s.stop(); await ts.stop(); throw err; }
+      }
+    }
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
