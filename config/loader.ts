@@ -66,6 +66,7 @@ export function parseSiteConfig(sources: readonly { name: string; text: string }
   const merged: Record<string, unknown> = {};
   const origins: Record<string, Origin[]> = {};
   let rulesFile: ParsedFile | undefined;
+  let mapFile: ParsedFile | undefined;
   for (const pf of parsed) {
     for (const [key, value] of Object.entries(pf.data)) {
       if ((MERGED_LISTS as readonly string[]).includes(key)) {
@@ -83,8 +84,16 @@ export function parseSiteConfig(sources: readonly { name: string; text: string }
         }
         rulesFile = pf;
         merged.rules = value;
+      } else if (key === 'map') {
+        // the wall's area outline (schema.ts mapConfigSchema): one file says it
+        if (mapFile) {
+          problems.push({ file: pf.file, path: 'map', line: lineOf(pf, ['map']), message: `map is already defined in ${mapFile.file}` });
+          continue;
+        }
+        mapFile = pf;
+        merged.map = value;
       } else {
-        problems.push({ file: pf.file, path: key, line: lineOf(pf, [key]), message: `unknown top-level key "${key}" (expected regions, depots, collectors, rules)` });
+        problems.push({ file: pf.file, path: key, line: lineOf(pf, [key]), message: `unknown top-level key "${key}" (expected regions, depots, collectors, rules, map)` });
       }
     }
   }
@@ -93,7 +102,7 @@ export function parseSiteConfig(sources: readonly { name: string; text: string }
   const result = siteConfigSchema.safeParse(merged);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      problems.push(locate(issue.path as PathSegment[], issue.message, origins, rulesFile, sources));
+      problems.push(locate(issue.path as PathSegment[], issue.message, origins, rulesFile, sources, mapFile));
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -103,7 +112,7 @@ export function parseSiteConfig(sources: readonly { name: string; text: string }
 /** Maps a path in the merged object back to the file and the path inside that file. */
 function locate(
   path: PathSegment[], message: string, origins: Record<string, Origin[]>, rulesFile: ParsedFile | undefined,
-  sources: readonly { name: string }[],
+  sources: readonly { name: string }[], mapFile?: ParsedFile,
 ): ConfigProblem {
   const [head, index, ...rest] = path;
   if (typeof head === 'string' && typeof index === 'number') {
@@ -114,6 +123,7 @@ function locate(
     }
   }
   if (head === 'rules' && rulesFile) return { file: rulesFile.file, path: formatPath(path), line: lineOf(rulesFile, path), message };
+  if (head === 'map' && mapFile) return { file: mapFile.file, path: formatPath(path), line: lineOf(mapFile, path), message };
   const file = sources.length === 1 && sources[0] ? basename(sources[0].name) : '(all files)';
   return { file, path: formatPath(path), message };
 }

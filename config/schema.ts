@@ -159,10 +159,28 @@ export const collectorAccountSchema = z.object({
   passwordHash: z.string().regex(/^\$argon2id\$/, 'must be an argon2id hash (npm run hash-password)'),
 }).strict();
 
+/**
+ * An outline of the area drawn under the depots on the wall's map, supplied by an engineer as a file in
+ * the configuration directory (nothing is fetched from the internet). GeoJSON (Polygon, MultiPolygon,
+ * LineString, MultiLineString; WGS 84 longitude/latitude) is placed by its coordinates; an SVG needs the
+ * longitudes and latitudes of its edges (an equirectangular drawing, as most national outlines are).
+ * Without it the map stays the schematic: region hulls round the depots.
+ */
+export const mapConfigSchema = z.object({
+  outline: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(geojson|json|svg)$/, 'a file name in the configuration directory ending .geojson, .json or .svg (no directories)'),
+  bounds: z.object({
+    west: z.number().min(-180).max(180), east: z.number().min(-180).max(180),
+    south: z.number().min(-90).max(90), north: z.number().min(-90).max(90),
+  }).strict().refine((b) => b.west < b.east && b.south < b.north, { message: 'west must be less than east and south less than north' }).optional(),
+}).strict().superRefine((m, ctx) => {
+  if (m.outline.endsWith('.svg') && !m.bounds) ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'an SVG outline needs bounds: { west, east, south, north } of its edges' });
+});
+
 export const siteConfigSchema = z.object({
   regions: z.array(regionSchema).min(1),
   depots: z.array(depotSchema).min(1),
   collectors: z.array(collectorAccountSchema).default([]),
+  map: mapConfigSchema.optional(),
   rules: rulesSchema,
 }).strict().superRefine((site, ctx) => {
   // Cross-references the element schemas cannot see: unique ids, known regions and zones.
@@ -203,6 +221,7 @@ export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type SensorConfig = z.infer<typeof sensorSchema>;
 export type CameraConfig = z.infer<typeof cameraSchema>;
 export type RulesConfig = z.infer<typeof rulesSchema>;
+export type MapConfig = z.infer<typeof mapConfigSchema>;
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 export type StateRule = z.infer<typeof stateRuleSchema>;
 export type RateRule = z.infer<typeof rateRuleSchema>;

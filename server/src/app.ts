@@ -24,6 +24,8 @@ import { createEngineerRouter } from './http/engineer-router.js';
 import { createAlarmsRouter } from './http/alarms-router.js';
 import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
+import { createMapRouter } from './http/map-router.js';
+import type { MapResponse } from './contracts/map.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   telemetry: Pick<TelemetryStore, 'history'>;
   discovered: (filter: (depotId: string) => boolean) => DiscoveredDevice[];
   probe: ReadinessProbe;
+  /** the configured map outline (adapters/map-outline.ts); absent: none */
+  mapOutline?: () => MapResponse;
   registry: Registry;
   clock: Clock;
   logger: Logger;
@@ -83,6 +87,7 @@ export function createApp(deps: AppDeps) {
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));
   app.use('/api', createUsersRouter({ users: deps.users }));
+  app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

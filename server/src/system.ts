@@ -16,6 +16,7 @@ import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
+import { createMapOutline } from './adapters/map-outline.js';
 import { buildSiteIndex } from './domain/site-index.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
@@ -149,6 +150,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       discovered: (f) => discovery.list(f),
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),
+      mapOutline: createMapOutline(env.CONFIG_DIR, site.map, logger.child({ component: 'map' })),
       probe: async () => ({
         broker: mqtt.connected ? { ok: true } : { ok: false, error: 'not connected' },
         telemetry: await store.ping().then(() => ({ ok: true }), (err: unknown) => ({ ok: false, error: String(err) })),

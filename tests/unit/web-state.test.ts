@@ -169,13 +169,18 @@ describe('region map model', () => {
     expect(m.grid.length).toBeGreaterThan(0);
   });
 
-  it('in a dense cluster drops normal labels first and draws abnormal markers on top', () => {
+  it('folds a dense cluster into one marker led by its worst depot, drawn last, with its id', () => {
     const cluster = Array.from({ length: 8 }, (_, i) => depot(`K${i}`, 21 + i * 0.01, 105 + i * 0.01));
     cluster[5] = { ...cluster[5]!, readiness: 'not_ready' };
-    const dense = buildMapModel(cluster, [region('R1', cluster.map((d) => d.id))], { width: 300, height: 800, padding: 40 }, sizing, (r) => r.name);
-    expect(dense.markers.find((x) => x.id === 'K5')?.label).not.toBeNull();
-    expect(dense.markers.some((x) => x.label === null)).toBe(true);
-    expect(dense.markers.at(-1)?.id).toBe('K5');
+    const far = depot('K9', 12, 107);
+    const dense = buildMapModel([...cluster, far], [region('R1', [...cluster, far].map((d) => d.id))], { width: 300, height: 800, padding: 40 }, sizing, (r) => r.name);
+    expect(dense.markers).toHaveLength(2);
+    const lead = dense.markers.at(-1)!;
+    expect(lead.id).toBe('K5');
+    expect(lead.readiness).toBe('not_ready');
+    expect(lead.members).toHaveLength(8);
+    expect(lead.members[0]).toBe('K5');
+    expect(lead.label).not.toBeNull();
   });
 });
 

@@ -139,12 +139,21 @@ export interface LiveBatch {
   incidents?: IncidentView[];
   flood?: FloodStatus;
 }
+/**
+ * Every live message on a socket carries `seq`, counting from 1 on each new connection, so a board can
+ * tell a lost message from a quiet moment: a batch whose `seq` is not the one after the last it applied
+ * means something was lost, and the board shows "reloading" until a fresh snapshot replaces everything.
+ * A snapshot carries the `seq` it is current to; the next batch carries `seq + 1`.
+ */
+export interface Sequenced { seq: number }
+export type LiveSnapshot = Snapshot & Sequenced;
+export type SequencedBatch = LiveBatch & Sequenced;
 export interface ServerToClientEvents {
-  'live:snapshot': (s: Snapshot) => void;
-  'live:batch': (b: LiveBatch) => void;
+  'live:snapshot': (s: LiveSnapshot) => void;
+  'live:batch': (b: SequencedBatch) => void;
   'session:expired': () => void;
 }
 export interface ClientToServerEvents extends AlarmClientEvents {
-  /** ask for a fresh snapshot (after a reconnect or a gap) */
-  'live:resync': (ack: (s: Snapshot) => void) => void;
+  /** ask for a fresh snapshot (after a reconnect or a gap); it carries the sequence number it is current to */
+  'live:resync': (ack: (s: LiveSnapshot) => void) => void;
 }

@@ -16,7 +16,8 @@ import { toActionResult } from './action-result.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-interface SocketData { principal: Principal; coalescer: Coalescer }
+/** `seq`: the sequence number of the last live message sent on this socket (contracts/api.ts Sequenced) */
+interface SocketData { principal: Principal; coalescer: Coalescer; seq: number }
 
 export const depotRoom = (depotId: string) => `depot:${depotId}`;
 
@@ -51,6 +52,7 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     if (!principal) return next(new Error('unauthorized'));
     socket.data.principal = principal;
     socket.data.coalescer = new Coalescer();
+    socket.data.seq = 0;
     next();
   });
 
@@ -62,11 +64,12 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
   io.on('connection', (socket: LiveSocket) => {
     const { principal } = socket.data;
     for (const d of live.depots((id) => canSeeDepot(principal, id))) void socket.join(depotRoom(d.id));
-    socket.emit('live:snapshot', snapshotFor(principal));
+    socket.emit('live:snapshot', { ...snapshotFor(principal), seq: ++socket.data.seq });
     socket.on('live:resync', (ack) => {
       if (typeof ack !== 'function') return;
       socket.data.coalescer.clear(); // the snapshot supersedes anything buffered
-      ack(snapshotFor(principal));
+      // current to the last message sent: the next batch continues from here
+      ack({ ...snapshotFor(principal), seq: socket.data.seq });
     });
     // the same use cases and the same schemas as REST; a bad payload is answered 400, never thrown
     const a = deps.actions;
@@ -104,7 +107,7 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
         continue;
       }
       const batch = c.take();
-      if (batch) socket.emit('live:batch', batch);
+      if (batch) socket.emit('live:batch', { ...batch, seq: ++socket.data.seq });
     }
     deps.onBacklog?.(backlog);
   }

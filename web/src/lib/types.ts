@@ -3,9 +3,10 @@
 export type {
   CameraView, ClientToServerEvents, CollectorView, DepotDetail, DepotSummary, DeviceStatus, HistoryResponse,
   LiveBatch, LoginRequest, LoginResponse, MeResponse, ReadinessLevel, Reason, ReasonCode, RegionSummary, Role,
-  SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError,
+  SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError, LiveSnapshot, SequencedBatch,
 } from '../../../server/src/contracts/api.js';
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
+export type { MapOutline, MapResponse } from '../../../server/src/contracts/map.js';
 export type {
   ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState, SeenAlarm,
   DepotScope, IncidentView, MaintenanceView, TimelineEntryView, UserView,

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
+import { INITIAL_SEQUENCE, onBatch, onReconnect, onSnapshot, type FeedSequence } from '../transforms/sequence.js';
+import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, LiveSnapshot, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
 
 /**
  * The live feed over Socket.IO: a snapshot on join, then coalesced batches. The board must never
@@ -13,6 +14,11 @@ export interface LiveHandlers {
   snapshot(s: Snapshot): void;
   batch(b: LiveBatch): void;
   state(c: ConnectionState): void;
+  /**
+   * true from a gap in the sequence or a reconnect until a fresh snapshot has replaced everything
+   * (transforms/sequence.ts); never before the first snapshot, which the board calls "waiting"
+   */
+  reloading(on: boolean): void;
   /** the token was refused or the session ended: back to the login page */
   unauthorized(): void;
 }
@@ -49,18 +55,47 @@ export function connectLive(token: string, h: LiveHandlers, now: () => number = 
   };
   h.state({ status, since: now() });
 
+  let seq: FeedSequence = INITIAL_SEQUENCE;
+  let hadSnapshot = false;
+  let resyncing = false;
+  const setSeq = (next: FeedSequence): void => {
+    const was = seq.phase;
+    seq = next;
+    if (hadSnapshot && next.phase !== was) h.reloading(next.phase === 'reloading');
+  };
+  // the data first, then "live": the reloading notice goes only once everything has been replaced
+  const takeSnapshot = (s: LiveSnapshot): void => {
+    h.snapshot(s);
+    if (!hadSnapshot) { hadSnapshot = true; seq = onSnapshot(s.seq); return; }
+    setSeq(onSnapshot(s.seq));
+  };
+  const resync = (): void => {
+    if (resyncing || closed || !socket.connected) return;
+    resyncing = true;
+    socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: LiveSnapshot) => {
+      resyncing = false;
+      if (!err && snap) takeSnapshot(snap);
+      // no answer: keep asking while the socket is up; a reconnect asks again anyway
+      else if (seq.phase === 'reloading') resync();
+    });
+  };
+
   socket.on('connect', () => {
     set('live');
     // the join snapshot covers the first connection; after a gap, ask again so nothing missed stays stale
     if (connectedOnce) {
-      socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: Snapshot) => {
-        if (!err && snap) h.snapshot(snap);
-      });
+      setSeq(onReconnect(seq));
+      resync();
     }
     connectedOnce = true;
   });
-  socket.on('live:snapshot', (s) => h.snapshot(s));
-  socket.on('live:batch', (b) => h.batch(b));
+  socket.on('live:snapshot', (s) => takeSnapshot(s));
+  socket.on('live:batch', (b) => {
+    const { next, verdict } = onBatch(seq, b.seq);
+    setSeq(next);
+    if (verdict === 'apply') h.batch(b);
+    else if (verdict === 'gap') resync();
+  });
   socket.on('session:expired', () => { h.unauthorized(); });
   socket.on('disconnect', (reason) => {
     if (closed) return;

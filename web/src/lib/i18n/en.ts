@@ -34,6 +34,12 @@ export const en: Dictionary = {
   'banner.lostDetail': 'data is not updating',
   'banner.since': 'since {time} · {age} ago',
   'banner.retrying': 'Trying to reconnect…',
+  'banner.reloading': 'RELOADING…',
+  'banner.reloadingDetail': 'part of the live feed was missed; fetching everything again from the server',
+  'ended.title': 'SESSION ENDED',
+  'ended.detail': 'This screen no longer receives live data. What it showed before may no longer be true.',
+  'ended.since': 'Since {time}',
+  'ended.login': 'Sign in again',
 
   'login.title': 'Sign in',
   'login.username': 'Username',
@@ -56,6 +62,9 @@ export const en: Dictionary = {
   'wall.depotCount': '{n} depots',
   'wall.waiting': 'Waiting for data from the server…',
   'wall.empty': 'No depots in your scope.',
+  'wall.cluster': '{n} depots around {id}',
+  'wall.foldedLong': '{region}: {n} ready depots, folded to make room for the abnormal ones',
+  'wall.moreDepots': '+{n} more depots',
 
   'ticker.title': 'unacknowledged alarms',
   'ticker.none': 'No unacknowledged alarms',
@@ -73,6 +82,7 @@ export const en: Dictionary = {
   'tile.moreReasons': '+{n} more',
   'tile.open': 'Open depot {name}',
   'tile.unacked': '{n} critical unacknowledged',
+  'tile.unackedShort': '{n} unacknowledged',
 
   'collector.online': 'Online',
   'collector.offline': 'Offline',

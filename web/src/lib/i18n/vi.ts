@@ -35,6 +35,12 @@ export const vi = {
   'banner.lostDetail': 'dữ liệu không còn cập nhật',
   'banner.since': 'từ {time} · {age} trước',
   'banner.retrying': 'Đang thử kết nối lại…',
+  'banner.reloading': 'ĐANG TẢI LẠI…',
+  'banner.reloadingDetail': 'một phần dữ liệu trực tiếp bị lỡ; đang lấy lại toàn bộ từ máy chủ',
+  'ended.title': 'PHIÊN ĐĂNG NHẬP ĐÃ KẾT THÚC',
+  'ended.detail': 'Màn hình này không còn nhận dữ liệu trực tiếp. Những gì hiển thị trước đó không còn đúng.',
+  'ended.since': 'Từ {time}',
+  'ended.login': 'Đăng nhập lại',
 
   'login.title': 'Đăng nhập',
   'login.username': 'Tên đăng nhập',
@@ -57,6 +63,9 @@ export const vi = {
   'wall.depotCount': '{n} kho',
   'wall.waiting': 'Đang chờ dữ liệu từ máy chủ…',
   'wall.empty': 'Không có kho nào trong phạm vi của bạn.',
+  'wall.cluster': '{n} kho quanh {id}',
+  'wall.foldedLong': '{region}: {n} kho sẵn sàng, gộp lại để nhường chỗ cho các kho bất thường',
+  'wall.moreDepots': '+{n} kho khác',
 
   'ticker.title': 'báo động chưa xác nhận',
   'ticker.none': 'Không có báo động chưa xác nhận',
@@ -74,6 +83,7 @@ export const vi = {
   'tile.moreReasons': '+{n} lý do khác',
   'tile.open': 'Mở chi tiết kho {name}',
   'tile.unacked': '{n} báo động khẩn cấp chưa xác nhận',
+  'tile.unackedShort': '{n} chưa xác nhận',
 
   'collector.online': 'Trực tuyến',
   'collector.offline': 'Mất kết nối',

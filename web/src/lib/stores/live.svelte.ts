@@ -11,6 +11,10 @@ import type { AlarmView, DepotDetail, FloodStatus, IncidentView, RegionSummary }
 export class LiveStore {
   data = $state.raw<LiveData | null>(null);
   connection = $state.raw<ConnectionState>({ status: 'connecting', since: Date.now() });
+  /** a gap or a reconnect: what is on screen may be missing something until the fresh snapshot is in */
+  reloading = $state(false);
+  /** how many times the picture was found incomplete and reloaded (for the kiosk's watchdog and tests) */
+  reloads = $state(0);
   #conn: LiveConnection | null = null;
 
   readonly depots: DepotDetail[] = $derived(this.data ? sortDepots(Object.values(this.data.depots)) : []);
@@ -24,7 +28,7 @@ export class LiveStore {
   readonly incidents: IncidentView[] = $derived(this.data ? Object.values(this.data.incidents) : []);
   readonly flood: FloodStatus | null = $derived(this.data?.flood ?? null);
   /** true while what is on screen may no longer be true */
-  readonly stale: boolean = $derived(this.connection.status !== 'live');
+  readonly stale: boolean = $derived(this.connection.status !== 'live' || this.reloading);
 
   start(token: string, onUnauthorized: () => void): void {
     this.stop();
@@ -32,6 +36,7 @@ export class LiveStore {
       snapshot: (s) => { this.data = fromSnapshot(s, Date.now()); },
       batch: (b) => { if (this.data) this.data = applyBatch(this.data, b); },
       state: (c) => { this.connection = c; },
+      reloading: (on) => { this.reloading = on; if (on) this.reloads += 1; },
       unauthorized: onUnauthorized,
     });
   }
@@ -39,6 +44,7 @@ export class LiveStore {
   stop(): void {
     this.#conn?.close();
     this.#conn = null;
+    this.reloading = false;
   }
 
   /** forget everything on logout, so the next user never sees the previous user's scope */
