@@ -23,6 +23,7 @@ import type { AuditInput } from './ports/alarm-store.js';
 import { createAuthService, type AuthService } from './services/auth-service.js';
 import { createLiveState, type LiveState } from './services/live-state.js';
 import { initTelemetryStore } from './services/telemetry-init.js';
+import { NOTHING_SIDELINED, type DepotSideline } from './domain/sideline.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
 import type { Env } from './settings.js';
 
@@ -90,7 +91,9 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       : null;
     if (writer) stops.push(() => writer.stop());
 
-    const live = createLiveState({ index: () => index, clock });
+    // the alarm service is built below; until then nothing is in maintenance
+    const sideline: { of?: (depot: string) => DepotSideline } = {};
+    const live = createLiveState({ index: () => index, clock, sidelined: (depot) => sideline.of?.(depot) ?? NOTHING_SIDELINED });
     const discovery = new DiscoveryRegistry();
     // on the embedded broker the centre logs in with its internal account (whatever MQTT_ANONYMOUS says),
     // so no anonymous local client can take its client id; on an external one with MQTT_USERNAME/PASSWORD
@@ -121,6 +124,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       announce: (u) => late.app?.sockets.publishAlarms(u),
     });
     alarms.load();
+    sideline.of = (depot) => alarms.sidelined(depot);
     // the chain's head, in the log and so outside the database: `npm run audit:verify -- --anchor` checks it later
     const auditHead = alarmStore.auditHead();
     if (auditHead) logger.info({ entries: alarmStore.auditCount(), anchor: `${auditHead.id}:${auditHead.hash}` }, 'audit chain head');
