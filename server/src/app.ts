@@ -24,6 +24,8 @@ import { createEngineerRouter } from './http/engineer-router.js';
 import { createAlarmsRouter } from './http/alarms-router.js';
 import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
+import { createAlarmHealthRouter } from './http/alarm-health-router.js';
+import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
@@ -34,6 +36,8 @@ export interface AppDeps {
   alarms: AlarmService;
   actions: AlarmActions;
   alarmStore: AlarmStore;
+  /** read-only alarm-health queries over the state DB; without them /api/alarm-health is not served */
+  alarmHealth?: AlarmHealthQueries;
   users: UserAdmin;
   /** writes one audit entry (logins, logouts) */
   audit: (a: AuditInput) => void;
@@ -83,6 +87,7 @@ export function createApp(deps: AppDeps) {
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));
   app.use('/api', createUsersRouter({ users: deps.users }));
+  if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

@@ -13,6 +13,7 @@ import { openStateDb } from './adapters/sqlite/state-db.js';
 import { telemetryStoreFromEnv } from './adapters/telemetry-store-from-env.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
 import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
+import { createAlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
@@ -136,7 +137,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
 
     const liveApp = createApp({
-      auth, live, alarms, actions, alarmStore, users: userAdmin, audit: (a) => audit([a]), index: () => index,
+      auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), users: userAdmin, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES,
       discovered: (f) => discovery.list(f),
