@@ -26,6 +26,8 @@ import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
 import { createMapRouter } from './http/map-router.js';
 import type { MapResponse } from './contracts/map.js';
+import { createAlarmHealthRouter } from './http/alarm-health-router.js';
+import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   alarms: AlarmService;
   actions: AlarmActions;
   alarmStore: AlarmStore;
+  /** read-only alarm-health queries over the state DB; without them /api/alarm-health is not served */
+  alarmHealth?: AlarmHealthQueries;
   users: UserAdmin;
   /** writes one audit entry (logins, logouts) */
   audit: (a: AuditInput) => void;
@@ -88,6 +92,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));
   app.use('/api', createUsersRouter({ users: deps.users }));
   app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));
+  if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

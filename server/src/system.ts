@@ -13,6 +13,7 @@ import { openStateDb } from './adapters/sqlite/state-db.js';
 import { telemetryStoreFromEnv } from './adapters/telemetry-store-from-env.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
 import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
+import { createAlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
@@ -25,6 +26,7 @@ import { createAuthService, type AuthService } from './services/auth-service.js'
 import { createBackfillJournal } from './services/backfill-journal.js';
 import { createLiveState, type LiveState } from './services/live-state.js';
 import { initTelemetryStore } from './services/telemetry-init.js';
+import { NOTHING_SIDELINED, type DepotSideline } from './domain/sideline.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
 import type { Env } from './settings.js';
 
@@ -92,7 +94,9 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       : null;
     if (writer) stops.push(() => writer.stop());
 
-    const live = createLiveState({ index: () => index, clock });
+    // the alarm service is built below; until then nothing is in maintenance
+    const sideline: { of?: (depot: string) => DepotSideline } = {};
+    const live = createLiveState({ index: () => index, clock, sidelined: (depot) => sideline.of?.(depot) ?? NOTHING_SIDELINED });
     // the audit log exists only further down; a summary is written at the earliest a second after its replay ends
     const auditSink: { write?: (entries: AuditInput[]) => void } = {};
     const backfill = createBackfillJournal({
@@ -132,6 +136,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       announce: (u) => late.app?.sockets.publishAlarms(u),
     });
     alarms.load();
+    sideline.of = (depot) => alarms.sidelined(depot);
     // the chain's head, in the log and so outside the database: `npm run audit:verify -- --anchor` checks it later
     const auditHead = alarmStore.auditHead();
     if (auditHead) logger.info({ entries: alarmStore.auditCount(), anchor: `${auditHead.id}:${auditHead.hash}` }, 'audit chain head');
@@ -144,7 +149,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
 
     const liveApp = createApp({
-      auth, live, alarms, actions, alarmStore, users: userAdmin, audit: (a) => audit([a]), index: () => index,
+      auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), users: userAdmin, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES,
       discovered: (f) => discovery.list(f),

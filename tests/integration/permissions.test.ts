@@ -44,6 +44,7 @@ const CELLS: Cell[] = [
   { action: 'list users', allowed: ['admin'], denied: 403, call: (c, w) => get(c, w, '/api/users') },
   { action: 'audit', allowed: ['admin', 'officer'], denied: 403, call: (c, w) => get(c, w, '/api/audit') },
   { action: 'discovered', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/discovered') },
+  { action: 'alarm health', allowed: ['admin', 'officer', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/alarm-health?days=7') },
 ];
 
 describe('role × scope × action', () => {

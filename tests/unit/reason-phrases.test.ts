@@ -28,6 +28,7 @@ const SENT: Record<ReasonCode, Record<string, string | number>[]> = {
   collector_offline: [{ minutes: 12 }, { minutes: 0 }],
   not_reporting: [{ ...zone, device: 'A-T1', kind: 'temperature' }, { ...zone, device: 'CAM03', kind: 'camera' }, { n: 4 }],
   no_data: [{}],
+  in_maintenance: [{ scope: 'depot' }, { scope: 'devices', n: 2, maintenance: 1, outOfService: 1, devices: 'SM1, C2' }],
 };
 
 // words of the server's English sentences (reason-text.ts) that must never reach a Vietnamese board

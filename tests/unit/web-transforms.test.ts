@@ -106,6 +106,9 @@ describe('reasons in Vietnamese and English', () => {
     [reason('not_reporting', { device: 'A-T1', kind: 'temperature', zone: 'Kho A' }, 'major'), 'Kho A: A-T1 không gửi dữ liệu', 'Kho A: A-T1 not reporting'],
     [reason('not_reporting', { n: 4 }, 'major'), '4 thiết bị không gửi dữ liệu', '4 devices not reporting'],
     [reason('no_data', {}, 'warning'), 'Chưa nhận được dữ liệu', 'No data received yet'],
+    [reason('in_maintenance', { scope: 'depot' }, 'warning'), 'Kho đang bảo trì', 'Depot in maintenance'],
+    [reason('in_maintenance', { scope: 'devices', n: 2, devices: 'SM1, C2' }, 'warning'),
+      '2 thiết bị đang bảo trì hoặc ngừng hoạt động (SM1, C2)', '2 devices in maintenance or out of service (SM1, C2)'],
   ];
   it.each(cases)('%# %o', (r, viText, enText) => {
     expect(formatReason(r, 'vi', ctx)).toBe(viText);

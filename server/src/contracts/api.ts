@@ -20,11 +20,11 @@ export interface Reason {
 export type ReasonCode =
   | 'threshold_high' | 'threshold_low' | 'rate_of_change' | 'state_active' | 'door_outside_schedule' | 'motion_outside_schedule'
   | 'cameras_offline' | 'cameras_not_recording' | 'camera_tamper' | 'camera_video_loss'
-  | 'collector_offline' | 'not_reporting' | 'no_data';
+  | 'collector_offline' | 'not_reporting' | 'no_data' | 'in_maintenance';
 /** every reason code, for checks that each has its phrase in every language (board and exports) */
 export const REASON_CODES = [
   'threshold_high', 'threshold_low', 'rate_of_change', 'state_active', 'door_outside_schedule', 'motion_outside_schedule',
-  'cameras_offline', 'cameras_not_recording', 'camera_tamper', 'camera_video_loss', 'collector_offline', 'not_reporting', 'no_data',
+  'cameras_offline', 'cameras_not_recording', 'camera_tamper', 'camera_video_loss', 'collector_offline', 'not_reporting', 'no_data', 'in_maintenance',
 ] as const satisfies readonly ReasonCode[];
 
 /** live status of one sensor or camera */

@@ -13,16 +13,17 @@ import type { Role } from '../contracts/api.js';
  *   users             ✓     ·      ·      ·       ·
  *   audit             ✓     ✓      ·      ·       ·
  *   discovered        ✓     ·      ·      ✓       ·
+ *   alarm_health      ✓     ✓      ·      ✓       ·      (ISA-18.2 KPIs, read only)
  *   ¹ only the depots listed for the user; a display may instead have "all" (domain/depot-scope.ts)
  */
-export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered';
-export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered'];
+export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered' | 'alarm_health';
+export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered', 'alarm_health'];
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set(['view', 'users', 'audit', 'discovered']),
-  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit']),
+  admin: new Set(['view', 'users', 'audit', 'discovered', 'alarm_health']),
+  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit', 'alarm_health']),
   guard: new Set(['view', 'ack', 'note', 'resolve']),
-  engineer: new Set(['view', 'note', 'maintenance', 'discovered']),
+  engineer: new Set(['view', 'note', 'maintenance', 'discovered', 'alarm_health']),
   display: new Set(['view']),
 };
 

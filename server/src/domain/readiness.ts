@@ -48,7 +48,7 @@ export function summarise(conditions: readonly Condition[], totals: { cameras: n
         reasons.push(list.length === 1 ? makeReason('not_reporting', severity, first.params) : makeReason('not_reporting', severity, { n: list.length }));
         break;
       case 'threshold_high': case 'threshold_low': case 'rate_of_change': case 'state_active': case 'door_outside_schedule': case 'motion_outside_schedule':
-      case 'collector_offline': case 'no_data':
+      case 'collector_offline': case 'no_data': case 'in_maintenance':
         for (const c of list) reasons.push(makeReason(c.code, c.severity, c.params));
         break;
     }

@@ -40,6 +40,7 @@ const PHRASES: Record<TextLang, Phrases> = {
     collector_offline: (p) => `collector offline ${p.minutes} min`,
     not_reporting: (p, kind) => (p.n !== undefined ? `${p.n} devices not reporting` : `${p.zone} ${kind} ${p.device} not reporting`),
     no_data: () => 'no data received yet',
+    in_maintenance: (p) => (p.scope === 'depot' ? 'depot in maintenance' : `${p.n} devices in maintenance or out of service (${p.devices})`),
   },
   vi: {
     threshold_high: (p, kind) => `${p.zone}: ${kind} ${p.value} ${p.unit} (vượt ngưỡng ${p.limit})`,
@@ -55,6 +56,7 @@ const PHRASES: Record<TextLang, Phrases> = {
     collector_offline: (p) => `bộ thu thập dữ liệu mất kết nối ${p.minutes} phút`,
     not_reporting: (p, kind) => (p.n !== undefined ? `${p.n} thiết bị không gửi dữ liệu` : `${p.zone}: ${kind} ${p.device} không gửi dữ liệu`),
     no_data: () => 'chưa nhận được dữ liệu',
+    in_maintenance: (p) => (p.scope === 'depot' ? 'kho đang bảo trì' : `${p.n} thiết bị đang bảo trì hoặc ngừng hoạt động (${p.devices})`),
   },
 };
 

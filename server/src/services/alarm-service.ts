@@ -12,6 +12,7 @@ import {
 import { reasonText } from '../domain/reason-text.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import type { AlarmChange, AlarmStore, AuditInput, NewMaintenance } from '../ports/alarm-store.js';
+import type { DepotSideline } from '../domain/sideline.js';
 import type { Clock } from '../ports/clock.js';
 import { floodStatus, toAlarmView, toIncidentView } from './alarm-views.js';
 
@@ -276,6 +277,17 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       announce(u);
     },
     maintenanceList: (visible: (depot: string) => boolean) => maintenance.filter((m) => visible(m.depot)),
+    /** which of a depot's devices are in maintenance or out of service: readiness sets them aside */
+    sidelined(depot: string): DepotSideline {
+      const windows = maintenance.filter((m) => m.depot === depot);
+      const devices = new Map<string, DepotSideline['devices'][number]>();
+      for (const m of windows) if (m.device) devices.set(`${m.device.type}:${m.device.id}`, { ...m.device, why: 'maintenance' });
+      for (const a of alarmsOfDepot(depot).values()) {
+        const k = `${a.device.type}:${a.device.id}`;
+        if (a.outOfService && !devices.has(k)) devices.set(k, { type: a.device.type, id: a.device.id, why: 'out_of_service' });
+      }
+      return { depot: windows.some((m) => m.device === null), devices: [...devices.values()] };
+    },
 
     snapshot(visible: (depot: string) => boolean): { alarms: AlarmView[]; incidents: IncidentView[]; flood: FloodStatus } {
       const now = clock.now();

@@ -6,7 +6,8 @@ import {
   collectorCondition, evaluateCamera, evaluateSensor, type CameraResult, type Condition, type EvalContext, type SensorResult,
 } from '../domain/conditions.js';
 import { emptyDepotLive, type DepotLive } from '../domain/live-types.js';
-import { depotReadiness, regionSummary } from '../domain/readiness.js';
+import { regionSummary } from '../domain/readiness.js';
+import { NOTHING_SIDELINED, readinessWithSideline, type DepotSideline } from '../domain/sideline.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import type { DepotConfig } from '../../../config/schema.js';
 import type { Clock } from '../ports/clock.js';
@@ -44,7 +45,11 @@ interface DepotCache {
  * A message re-evaluates only its own device at the next tick; every second all devices are
  * re-evaluated so that silence turns into "not reporting". `tick()` returns what changed.
  */
-export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) {
+export function createLiveState(deps: {
+  index: () => SiteIndex; clock: Clock;
+  /** the depot's devices in maintenance or out of service (the alarm service knows): they do not degrade it */
+  sidelined?: (depot: string) => DepotSideline;
+}) {
   const depots = new Map<string, DepotCache>();
   let regions: RegionSummary[] = [];
   const dirty = new Set<string>();
@@ -162,7 +167,7 @@ export function createLiveState(deps: { index: () => SiteIndex; clock: Clock }) 
     const sensors = [...c.sensors.values()];
     const cameras = [...c.cameras.values()];
     const hasData = d.lastSeen !== null || d.collector !== null;
-    const { readiness, reasons } = depotReadiness(c.conditions, rules, { cameras: cameras.length }, hasData);
+    const { readiness, reasons } = readinessWithSideline(c.conditions, rules, { cameras: cameras.length }, hasData, deps.sidelined?.(depot.id) ?? NOTHING_SIDELINED);
     const collectorView: CollectorView = d.collector
       ? { state: d.collector.state, ts: d.collector.ts, spooled: d.collector.spooled, rejected: d.rejected, ...(d.collector.version ? { version: d.collector.version } : {}) }
       : { state: 'unknown', ts: null, spooled: 0, rejected: d.rejected };

@@ -155,8 +155,11 @@ export const en: Dictionary = {
   'reasonShort.collector_offline': 'Collector offline',
   'reasonShort.not_reporting': 'Device not reporting',
   'reasonShort.no_data': 'No data received yet',
+  'reasonShort.in_maintenance': 'In maintenance',
   'reason.unknown': 'Other abnormal condition',
   'incident.generic': 'Incident {id}',
+  'reason.in_maintenance': '{count} devices in maintenance or out of service ({devices})',
+  'reason.in_maintenance_depot': 'Depot in maintenance',
 
   'age.seconds': '{n} s',
   'age.minutes': '{n} min',

@@ -156,8 +156,11 @@ export const vi = {
   'reasonShort.collector_offline': 'Bộ thu thập dữ liệu mất kết nối',
   'reasonShort.not_reporting': 'Thiết bị không gửi dữ liệu',
   'reasonShort.no_data': 'Chưa nhận được dữ liệu',
+  'reasonShort.in_maintenance': 'Đang bảo trì',
   'reason.unknown': 'Tình trạng bất thường khác',
   'incident.generic': 'Sự cố {id}',
+  'reason.in_maintenance': '{count} thiết bị đang bảo trì hoặc ngừng hoạt động ({devices})',
+  'reason.in_maintenance_depot': 'Kho đang bảo trì',
 
   'age.seconds': '{n} giây',
   'age.minutes': '{n} phút',

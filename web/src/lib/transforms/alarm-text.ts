@@ -65,7 +65,7 @@ export function alarmWhat(a: AlarmView, lang: Lang, now: number): string {
     // an alarm names its one camera (a depot's reason counts them: reasons.ts)
     case 'cameras_offline': case 'cameras_not_recording':
       return t(`what.${a.code}`, { camera: str(p, 'device') ?? a.device.id });
-    case 'camera_tamper': case 'camera_video_loss': case 'collector_offline': case 'no_data':
+    case 'camera_tamper': case 'camera_video_loss': case 'collector_offline': case 'no_data': case 'in_maintenance':
       break;
   }
   return capitalise(formatReason(alarmReason(a), lang, { now }), lang);

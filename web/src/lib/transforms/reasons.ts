@@ -128,6 +128,11 @@ function phrase(r: Pick<Reason, 'code' | 'params'>, lang: Lang, ctx: ReasonConte
     }
     case 'no_data':
       return t('reason.no_data');
+    case 'in_maintenance': {
+      if (str(p, 'scope') === 'depot') return t('reason.in_maintenance_depot');
+      const count = num(p, 'n');
+      return count === undefined ? undefined : t('reason.in_maintenance', { count, devices: str(p, 'devices') ?? '' });
+    }
   }
 }
 
