@@ -14,12 +14,20 @@ import type { IPublishPacket, MqttClient, Packet } from 'mqtt';
  * A PUBACK is tied to the connection its message came on: after a reconnect a held one is forgotten (the
  * broker re-sends the message on the persistent session) and never acknowledges a newer message that
  * reuses the id.
+ *
+ * Unclaimed messages are never acknowledged: mqtt.js PUBACKs a message even when no 'message' listener
+ * took it (a persistent session delivers its backlog right after CONNACK, possibly before the listener is
+ * attached; or a message arrives between shutdown detaching the listener and the connection closing).
+ * Such a PUBACK is withheld, so the broker keeps the message and sends it again on the next connection.
+ * Attach the 'message' listener before the first connection completes, or the backlog waits for a reconnect.
  */
 export interface DeferredAcks {
   /** in the 'message' listener, for the packet just emitted: its PUBACK waits for the returned release() */
   hold(packet: IPublishPacket): () => void;
   /** PUBACKs currently held back */
   held(): number;
+  /** PUBACKs never sent because no listener claimed their message */
+  withheld(): number;
 }
 
 interface Held {
@@ -36,19 +44,24 @@ export function deferPubacks(client: MqttClient): DeferredAcks {
   if (typeof original !== 'function') throw new Error('deferPubacks: this mqtt.js has no MqttClient._sendPacket (built for mqtt.js 5.x)');
   const send: SendPacket = original.bind(client);
   const pending = new Map<number, Held>();
+  let withheld = 0;
 
   internals._sendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => {
     if (packet.cmd === 'puback' && packet.messageId !== undefined) {
       const held = pending.get(packet.messageId);
-      if (held && held.stream === internals.stream) {
-        if (held.released) {
-          pending.delete(packet.messageId);
-        } else {
-          held.puback = packet;
-          // the pump carries on with the next packet; the PUBACK itself waits for release()
-          cb?.();
-          return;
-        }
+      if (held === undefined || held.stream !== internals.stream) {
+        // nobody took this message: the broker must keep it
+        withheld += 1;
+        cb?.();
+        return;
+      }
+      if (held.released) {
+        pending.delete(packet.messageId);
+      } else {
+        held.puback = packet;
+        // the pump carries on with the next packet; the PUBACK itself waits for release()
+        cb?.();
+        return;
       }
     }
     send(packet, cb, ...rest);
@@ -74,5 +87,6 @@ export function deferPubacks(client: MqttClient): DeferredAcks {
       };
     },
     held: () => pending.size,
+    withheld: () => withheld,
   };
 }

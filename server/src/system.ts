@@ -102,8 +102,6 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       durable?.queue.commit();
       await mqtt.endAsync();
     });
-    // a broker that is down does not stop the start: /readyz says 503 until it is reachable
-    if (!(await firstConnection(mqtt, 5000))) logger.warn({ mqtt: redactUrl(mqttUrl) }, 'MQTT broker not reachable yet; starting anyway and retrying');
     const ingest: Ingest = createIngest({
       mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer: durable?.writer ?? null, discovery, clock, metrics: metrics.ingest,
       ...(acks ? { acks } : {}),
@@ -113,7 +111,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       onAccepted: (msg, at) => live.apply(msg, at),
       onRejected: (depotId) => live.noteRejected(depotId),
     });
-    await ingest.start();
+    // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
+    const subscribed = ingest.start();
+    // a broker that is down does not stop the start: /readyz says 503 until it is reachable
+    if (await firstConnection(mqtt, 5000)) await Promise.race([subscribed, new Promise((r) => setTimeout(r, 5000).unref())]);
+    else logger.warn({ mqtt: redactUrl(mqttUrl) }, 'MQTT broker not reachable yet; starting anyway and retrying');
     stops.push(() => ingest.stop());
 
     const users = createUserRepo(stateDb);

@@ -47,6 +47,7 @@ export function openDurableWriter(env: Readonly<Env>, store: TelemetryStore, met
   let total = 0;
   let lastLog = -Infinity;
   const queue = openTelemetryQueue({
+    onChange: (st) => metrics.writer.queueDepth(st.points, st.bytes),
     path: join(env.DATA_DIR, 'telemetry-queue.db'),
     maxBytes: env.TELEMETRY_QUEUE_MAX_BYTES,
     logger: logger.child({ component: 'queue' }),

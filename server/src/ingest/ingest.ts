@@ -107,11 +107,14 @@ export function createIngest(deps: IngestDeps) {
   let subscription: ReturnType<typeof subscribeOnConnect> | undefined;
   return {
     filters,
-    /** resolves once subscribed, or at once while the broker is unreachable (it subscribes on connect) */
-    async start(): Promise<void> {
+    /**
+     * Takes messages from now on (synchronously: call it before the connection completes) and subscribes on
+     * every connection; resolves at the first SUBACK, which never comes while the broker is unreachable.
+     */
+    start(): Promise<void> {
       mqtt.on('message', onMessage);
       subscription = subscribeOnConnect(mqtt, filters, logger);
-      if (mqtt.connected) await subscription.subscribed;
+      return subscription.subscribed;
     },
     /**
      * Stops taking messages. It does not unsubscribe: with a persistent session the broker keeps queueing

@@ -51,12 +51,14 @@ async function main(): Promise<void> {
   }
   const mqtt = connectCentreMqtt(env.MQTT_URL, env, 'ingest', { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD }, logger);
   const acks = deferPubacks(mqtt);
-  if (!(await firstConnection(mqtt, 5000))) logger.warn({ mqtt: redactUrl(env.MQTT_URL) }, 'MQTT broker not reachable yet; retrying');
   const ingest = createIngest({
     mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer: durable.writer, acks, discovery: new DiscoveryRegistry(), clock: systemClock,
     metrics: metrics.ingest, logger, ...(env.MQTT_SHARE_GROUP ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
   });
-  await ingest.start();
+  // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
+  const subscribed = ingest.start();
+  if (await firstConnection(mqtt, 5000)) await subscribed;
+  else logger.warn({ mqtt: redactUrl(env.MQTT_URL) }, 'MQTT broker not reachable yet; retrying');
   const port = Number(process.env.METRICS_PORT ?? 9464);
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
