@@ -106,6 +106,15 @@ describe('zero loss at the centre (kill -9, InfluxDB outage)', () => {
     return text.split('\n').filter((l) => l.startsWith(name)).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   }
 
+  /** what the processes said, for a failure's message */
+  async function diagnose(procs: ServerProcess[], path: string, r: AckedLoadResult): Promise<string> {
+    const last = procs.at(-1);
+    const names = ['depotwatch_ingest_messages_total', 'depotwatch_ingest_rejected_total', 'depotwatch_telemetry_points_written_total',
+      'depotwatch_telemetry_points_failed_total', 'depotwatch_telemetry_queue_points'];
+    const figures = last ? await Promise.all(names.map(async (n) => `${n}=${await metric(`${last.base}${path}`, n).catch(() => NaN)}`)) : [];
+    return [`load ${JSON.stringify(r)}`, ...figures, ...procs.map((p, i) => `--- process ${i} output ---\n${p.output().slice(-3000)}`)].join('\n');
+  }
+
   for (const target of ['server', 'ingest process'] as const) {
     it(`kill -9 of the ${target} under ${RATE} msg/s QoS 1: every acknowledged reading stored exactly once`, async () => {
       const { env, store } = await setup(target === 'server' ? 'server' : 'ingest');
@@ -122,6 +131,7 @@ describe('zero loss at the centre (kill -9, InfluxDB outage)', () => {
       expect(killedAt).toBeGreaterThan(2000);
       expect(r.acked).toBe(r.published);
       const stored = await settle(store, r, 30_000);
+      if (stored.D1 + stored.D2 !== r.acked) console.error(await diagnose([first, second], opts.ingestProcess ? '/metrics' : '/metrics', r));
       expect(stored).toEqual(perDepot(r.acked));
       await second.stop();
     }, 120_000);

@@ -65,7 +65,7 @@ export function openTelemetryQueue(opts: TelemetryQueueOptions): TelemetryQueue 
     throw err;
   }
 
-  const insert = db.prepare<[number, number, string]>('INSERT INTO queue (n, bytes, body) VALUES (?, ?, ?)');
+  const insert = db.prepare<[number, number, number, string]>('INSERT INTO queue (id, n, bytes, body) VALUES (?, ?, ?, ?)');
   const readStmt = db.prepare<[number, number], { id: number; n: number; body: string }>('SELECT id, n, body FROM queue WHERE id > ? ORDER BY id LIMIT ?');
   const sizesAfter = db.prepare<[number, number], { id: number; n: number; bytes: number }>('SELECT id, n, bytes FROM queue WHERE id > ? ORDER BY id LIMIT ?');
   const rangeTotals = db.prepare<[number, number], { rows: number; points: number | null; bytes: number | null }>(
@@ -73,6 +73,9 @@ export function openTelemetryQueue(opts: TelemetryQueueOptions): TelemetryQueue 
   const deleteRange = db.prepare<[number, number]>('DELETE FROM queue WHERE id BETWEEN ? AND ?');
   const totals = db.prepare<[], { rows: number; points: number | null; bytes: number | null }>('SELECT count(*) AS rows, sum(n) AS points, sum(bytes) AS bytes FROM queue').get();
   const state = { rows: totals?.rows ?? 0, points: totals?.points ?? 0, bytes: totals?.bytes ?? 0 };
+  // Ids are handed out here, never reused within a process: SQLite would give an emptied table's next row
+  // id 1 again, below the writer's cursor, and that row would wait unseen until the next restart.
+  let nextId = (db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM queue').get()?.id ?? 0) + 1;
   if (state.rows > 0) logger.info({ ...state, path: opts.path }, 'telemetry queue holds points from before the restart; writing them first');
 
   let pending: { n: number; body: string; onDurable: (() => void) | undefined }[] = [];
@@ -83,7 +86,8 @@ export function openTelemetryQueue(opts: TelemetryQueueOptions): TelemetryQueue 
   const commitGroup = db.transaction((group: typeof pending) => {
     for (const row of group) {
       const bytes = Buffer.byteLength(row.body);
-      insert.run(row.n, bytes, row.body);
+      insert.run(nextId, row.n, bytes, row.body);
+      nextId += 1;
       state.rows += 1;
       state.points += row.n;
       state.bytes += bytes;
@@ -120,11 +124,13 @@ export function openTelemetryQueue(opts: TelemetryQueueOptions): TelemetryQueue 
     if (pending.length === 0 || closed) return;
     const group = pending;
     const snapshot = { ...state };
+    const snapshotId = nextId;
     try {
       commitGroup(group);
     } catch (err) {
       // Nothing acknowledged: the group stays pending and is tried again (a full disk may be freed).
       Object.assign(state, snapshot);
+      nextId = snapshotId;
       logger.error({ err, messages: group.length }, 'telemetry queue commit failed; PUBACKs held, retrying');
       scheduled = setTimeout(commit, COMMIT_RETRY_MS);
       return;
