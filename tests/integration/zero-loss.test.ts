@@ -64,7 +64,8 @@ describe('zero loss at the centre (kill -9, InfluxDB outage)', () => {
   async function setup(name: string) {
     db += 1;
     const env = {
-      MQTT_URL: broker.url, MQTT_CLIENT_ID: `zero-loss-${name}`, INFLUX_URL: influx.url, INFLUX_DB: `zl${db}`,
+      // its own share group: a stopped process of an earlier test keeps its persistent session (and its share)
+      MQTT_URL: broker.url, MQTT_CLIENT_ID: `zero-loss-${name}`, MQTT_SHARE_GROUP: `zl-${name}`, INFLUX_URL: influx.url, INFLUX_DB: `zl${db}`,
       CONFIG_DIR: configDir, DATA_DIR: join(dir, `data-${name}`), WEB_DIR: join(dir, 'none'), SIMULATE: '0',
       ADMIN_PASSWORD: 'zero-loss-admin', LOG_LEVEL: 'warn',
     };

@@ -43,13 +43,13 @@ export function openTelemetryQueue(opts: TelemetryQueueOptions): TelemetryQueue 
   const { logger } = opts;
   const maxGroupRows = opts.maxGroupRows ?? 2000;
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
-  const db = new Database(opts.path);
+  // no busy wait: a file another process holds is an error at once, not a 5 s stall
+  const db = new Database(opts.path, { timeout: 0 });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     // held from the first write until close: a second process on the same file fails at once below
     db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('busy_timeout = 0');
     db.exec(`CREATE TABLE IF NOT EXISTS queue (
       id INTEGER PRIMARY KEY,
       n INTEGER NOT NULL,
