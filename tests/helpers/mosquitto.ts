@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ZERO_LOSS_SETTINGS } from '../../scripts/mosquitto-files.js';
 import { freePort } from './ports.js';
 
 /**
@@ -12,21 +13,12 @@ import { freePort } from './ports.js';
  */
 
 /**
- * The Mosquitto settings the README's production set-up gives for DepotWatch's zero-loss ingest, used by
- * the zero-loss tests, `npm run bench` (unless --mosquitto-defaults) and `npm run soak`, so measurements run on the documented
- * broker. Keep the two in step.
- * - max_inflight_messages: QoS 1 messages sent to a client and not yet PUBACKed. DepotWatch acknowledges
- *   only after a group commit to its on-disk queue, so the window must cover rate × (round trip + commit):
- *   Mosquitto's default of 20 caps one client near 20 / 2 ms = 10,000 msg/s.
- * - max_queued_messages: what the broker holds per client beyond that window, and for a persistent session
- *   while its client is away (a restart, a crash). The default of 1,000 overflows in half a second at
- *   2,000 msg/s, and Mosquitto then drops.
+ * The Mosquitto limits the production set-up uses for zero-loss ingest (`npm run broker-config` writes
+ * them; see ZERO_LOSS_SETTINGS for why): the zero-loss tests, `npm run bench` (unless --mosquitto-defaults)
+ * and `npm run soak` run the broker with them.
  */
-export const PRODUCTION_MOSQUITTO_TUNING = `
-max_inflight_messages 1000
-max_queued_messages 1000000
-max_queued_bytes 0
-`;
+export const PRODUCTION_MOSQUITTO_TUNING = `\n${ZERO_LOSS_SETTINGS.join('\n')}\n`;
+
 export const MOSQUITTO_BIN
  = '/usr/sbin/mosquitto';
 const READY_TIMEOUT_MS = 10_000;
