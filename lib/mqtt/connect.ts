@@ -31,7 +31,7 @@ export function connectMqtt(opts: MqttConnectOptions): MqttClient {
     reconnectPeriod: opts.reconnectPeriodMs ?? 1000,
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
     keepalive: opts.keepaliveSec ?? 30,
-    // subscriptions are the caller's (subscribeOnConnect), on every connection
+    // subscriptions are the caller's (subscribeOnConnect)
     resubscribe: false,
     ...(opts.username !== undefined ? { username: opts.username } : {}),
     ...(opts.password !== undefined ? { password: opts.password } : {}),
@@ -84,22 +84,23 @@ export function defaultClientId(role: string, host: string = hostname()): string
 }
 
 /**
- * Subscribes (QoS 1) on every connection. A present session still has the subscriptions, but subscribing
- * again costs nothing there (the broker keeps what it queued) and makes a changed filter take effect;
- * a broker that lost the session (restarted without persistence) gets them back.
- * `subscribed` resolves on the first SUBACK.
+ * Subscribes (QoS 1) on every connection the broker answers without a session (the first, or after the
+ * broker lost it). A present session still has the subscriptions and re-sends what was not acknowledged;
+ * subscribing again there is left alone (a second SUBSCRIBE to a shared subscription on a present session is
+ * a path where brokers differ). `subscribed` resolves once the subscriptions are in place.
  */
 export function subscribeOnConnect(client: MqttClient, filters: string[], logger: Logger): { stop(): void; subscribed: Promise<void> } {
   let resolveFirst: () => void = () => {};
   const subscribed = new Promise<void>((resolve) => { resolveFirst = resolve; });
-  const subscribe = () => {
+  const subscribe = (sessionPresent: boolean) => {
+    if (sessionPresent) { resolveFirst(); return; }
     client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) logger.error({ err: err.message, filters }, 'MQTT subscribe failed');
       else { logger.info({ filters }, 'subscribed'); resolveFirst(); }
     });
   };
-  const onConnect = () => subscribe();
+  const onConnect = (connack: { sessionPresent: boolean }) => subscribe(connack.sessionPresent);
   client.on('connect', onConnect);
-  if (client.connected) subscribe();
+  if (client.connected) subscribe(false);
   return { stop: () => { client.removeListener('connect', onConnect); }, subscribed };
 }
