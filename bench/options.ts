@@ -7,6 +7,8 @@
  *   --profile            also CPU-profile the DepotWatch server under 10k msg/s and name its top functions
  *   --calm               no threshold rules for the load's kinds: a site without standing alarms
  *   --peers DIR          where the reference peer scripts are (default ../shared/bench)
+ *   --qos 0|1|0,1        which QoS ladders to climb (default both)
+ *   --mosquitto-defaults the broker with Mosquitto's stock limits instead of the README's production tuning
  */
 export const SINK_IDS = ['dw-influx', 'dw-sqlite', 'dw-ingest', 'bare', 'nodered-batch', 'nodered-permsg'] as const;
 export type SinkId = (typeof SINK_IDS)[number];
@@ -29,6 +31,8 @@ export interface BenchOptions {
   latencySec: number;
   /** publisher processes of the load generator */
   pubs: number;
+  /** Mosquitto with its stock limits (20 in flight, 1,000 queued) instead of PRODUCTION_MOSQUITTO_TUNING */
+  mosquittoDefaults: boolean;
 }
 
 const DEFAULT_SINKS: SinkId[] = ['dw-influx', 'dw-sqlite', 'dw-ingest', 'bare'];
@@ -41,6 +45,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let nodered = false;
   let profile = false;
   let calm = false;
+  let mosquittoDefaults = false;
+  let qos: Qos[] = [0, 1];
   let sinks: SinkId[] | undefined;
   let peersDir = '../shared/bench';
   for (let i = 0; i < argv.length; i++) {
@@ -50,6 +56,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--nodered': nodered = true; break;
       case '--profile': profile = true; break;
       case '--calm': calm = true; break;
+      case '--mosquitto-defaults': mosquittoDefaults = true; break;
+      case '--qos': {
+        const list = (argv[++i] ?? '').split(',').filter(Boolean);
+        if (list.length === 0 || list.some((q) => q !== '0' && q !== '1')) throw new UsageError('--qos needs 0, 1 or 0,1');
+        qos = list.map((q) => (q === '1' ? 1 : 0));
+        break;
+      }
       case '--sinks': sinks = parseSinks(argv[++i]); break;
       case '--peers': {
         const dir = argv[++i];
@@ -58,7 +71,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         break;
       }
       case undefined:
-      default: throw new UsageError(`unknown argument "${a}" (known: --quick, --sinks a,b, --nodered, --profile, --calm, --peers DIR)`);
+      default: throw new UsageError(`unknown argument "${a}" (known: --quick, --sinks a,b, --nodered, --profile, --calm, --peers DIR, --qos 0,1, --mosquitto-defaults)`);
     }
   }
   const chosen = sinks ?? DEFAULT_SINKS;
@@ -73,10 +86,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     rates: quick ? [10_000] : [2_000, 5_000, 10_000, 20_000, 30_000, 40_000],
     stepSec: quick ? 5 : 10,
     idleSec: quick ? 2 : 4,
-    qos: [0, 1],
+    qos,
     latencyRates: [1_000, 10_000],
     latencySec: quick ? 6 : 20,
     pubs: 2,
+    mosquittoDefaults,
   };
 }
 

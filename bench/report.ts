@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarise, type BenchResults, type Ratio, type SummaryRow } from './summary.js';
+import { durableRows, summarise, type BenchResults, type Ratio, type SummaryRow } from './summary.js';
 
 /**
  * The run's results as tables: aligned text for the terminal, and one markdown section that the
@@ -31,6 +31,20 @@ function summaryTable(res: BenchResults): Table {
     rows: summarise(res.ladders).map((r) => [
       r.label, String(r.qos), maxRateCell(r, first), r.usPerMsg === null ? 'n/a' : r.usPerMsg.toFixed(1), r.idleCpuPct.toFixed(0), r.firstPassCpuSec.toFixed(1),
       r.peakRssMb.toFixed(0), ...ratioCells(r.vsBare),
+    ]),
+  };
+}
+
+function durableTable(res: BenchResults): Table | null {
+  const rows = durableRows(res.ladders);
+  if (rows.length === 0) return null;
+  const first = res.method.rates[0] ?? 0;
+  return {
+    head: ['sink (QoS 1)', 'max msg/s kept up', 'bare max msg/s', 'rate ÷ bare', 'µs/msg ÷ bare', 'sent (all steps)', 'lost'],
+    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: rows.map((r) => [
+      r.label, r.maxRate === null ? `< ${int(first)}` : int(r.maxRate), r.bareMaxRate === null ? 'n/a' : int(r.bareMaxRate),
+      ...ratioCells(r.vsBare), int(r.sent), int(r.lost),
     ]),
   };
 }
@@ -112,6 +126,8 @@ export function textReport(res: BenchResults): string {
     'Throughput (sinks × QoS)', textTable(summaryTable(res)), '',
     'Steps', textTable(stepsTable(res)),
   ];
+  const durable = durableTable(res);
+  if (durable) out.push('', `The durable path at QoS 1 (lost: sent and never stored, every step); Mosquitto ${res.method.mosquitto ?? 'defaults'}`, textTable(durable));
   if (res.latency.length > 0) {
     out.push('', `MQTT publish → Socket.IO client, DepotWatch server → InfluxDB (live tick ${res.method.liveTickMs} ms)`, textTable(latencyTable(res)));
   }
@@ -148,6 +164,12 @@ export function markdownReport(res: BenchResults): string {
     methodLine(res), '',
     mdTable(summaryTable(res)), '',
   ];
+  const durable = durableTable(res);
+  if (durable) {
+    out.push(`**The durable path at QoS 1**: DepotWatch acknowledges a message only after it is committed to its on-disk queue; the bare ` +
+      `collector acknowledges on receipt and keeps everything in memory. Lost: sent over every step of the ladder and never stored. ` +
+      `Mosquitto: ${res.method.mosquitto ?? 'defaults'}.`, '', mdTable(durable), '');
+  }
   if (res.latency.length > 0) {
     out.push(`**Latency**, MQTT publish → Socket.IO client of the DepotWatch server → InfluxDB, one probe every 20 ms under a background load (QoS 0). ` +
       `Readings reach boards once per live tick (${res.method.liveTickMs} ms), so about half a tick is the median's floor. ` +

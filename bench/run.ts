@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envSchema } from '../server/src/settings.js';
 import { startInfluxd } from '../tests/helpers/influxd.js';
-import { startMosquitto } from '../tests/helpers/mosquitto.js';
+import { PRODUCTION_MOSQUITTO_TUNING, startMosquitto } from '../tests/helpers/mosquitto.js';
 import { Cleanup } from './cleanup.js';
 import { GRACE_MS, SETTLE_MS, runLadder, type LadderDeps } from './ladder.js';
 import { measureLatency } from './latency.js';
@@ -52,7 +52,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, res: BenchResults): P
     }
   }
 
-  const mosquitto = await startMosquitto();
+  const mosquitto = await startMosquitto(opts.mosquittoDefaults ? {} : { extraConfig: PRODUCTION_MOSQUITTO_TUNING });
   cleanup.add('stop Mosquitto', () => mosquitto.stop());
   const influxd = await startInfluxd();
   cleanup.add('stop influxd', () => influxd.stop());
@@ -136,7 +136,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const res: BenchResults = {
     startedAt: new Date(started).toISOString(), durationSec: 0, quick: opts.quick, revision: sourceRevision(), machine: machineInfo(),
-    method: { calm: opts.calm, rates: opts.rates, stepSec: opts.stepSec, pubs: opts.pubs, settleMs: SETTLE_MS, graceMs: GRACE_MS, liveTickMs: envSchema.shape.LIVE_TICK_MS.parse(undefined) },
+    method: { calm: opts.calm, rates: opts.rates, stepSec: opts.stepSec, pubs: opts.pubs, settleMs: SETTLE_MS, graceMs: GRACE_MS, liveTickMs: envSchema.shape.LIVE_TICK_MS.parse(undefined),
+      mosquitto: opts.mosquittoDefaults ? 'stock limits (max_inflight_messages 20, max_queued_messages 1000)' : PRODUCTION_MOSQUITTO_TUNING.trim().split('\n').join(', ') },
     ladders: [], latency: [], alarmLatency: [], unavailable: [],
   };
   console.log(`DepotWatch bench${opts.quick ? ' (quick)' : ''} of ${res.revision}: sinks ${opts.sinks.join(', ')}; ${res.machine.nproc} cores, Node ${res.machine.node}`);

@@ -14,7 +14,7 @@ export interface BenchResults {
   revision: string;
   machine: MachineInfo;
   /** calm: no threshold rules for the load's kinds, so no standing alarms */
-  method: { calm: boolean; rates: number[]; stepSec: number; pubs: number; settleMs: number; graceMs: number; liveTickMs: number };
+  method: { calm: boolean; rates: number[]; stepSec: number; pubs: number; settleMs: number; graceMs: number; liveTickMs: number; mosquitto?: string };
   ladders: LadderResult[];
   latency: LatencyResult[];
   /** MQTT publish of smoke → its alarm, unacknowledged, on a live client */
@@ -93,4 +93,33 @@ function ratio(dw: SummaryRow, bare: SummaryRow, dwLadder: LadderResult, bareLad
     cpu: common && bareAt && bareAt.usPerMsg > 0 ? common.usPerMsg / bareAt.usPerMsg : null,
     cpuAtRate: common?.rate ?? null,
   };
+}
+
+/**
+ * The durable path at QoS 1 (PUBACK only after the on-disk queue's commit) beside the bare collector, which
+ * acknowledges on receipt and holds everything in memory: throughput and CPU as figures and ratios, and
+ * the loss over every step of the ladder (sent and never stored, after the final count), which must be 0.
+ */
+export interface DurableRow {
+  sink: SinkId;
+  label: string;
+  maxRate: number | null;
+  bareMaxRate: number | null;
+  vsBare?: Ratio;
+  /** messages sent over every step, and how many of them never reached the store */
+  sent: number;
+  lost: number;
+}
+
+export function durableRows(ladders: readonly LadderResult[]): DurableRow[] {
+  const rows = summarise(ladders.filter((l) => l.qos === 1));
+  const bare = rows.find((r) => r.sink === 'bare');
+  return rows.map((r) => {
+    const steps = ladders.find((l) => l.sink === r.sink && l.qos === 1)?.steps ?? [];
+    return {
+      sink: r.sink, label: r.label, maxRate: r.maxRate, bareMaxRate: bare?.maxRate ?? null,
+      ...(r.vsBare ? { vsBare: r.vsBare } : {}),
+      sent: steps.reduce((n, st) => n + st.sent, 0), lost: steps.reduce((n, st) => n + st.loss, 0),
+    };
+  });
 }

@@ -7,6 +7,15 @@ export { EnvError } from '../../lib/env.js';
  * SPEC §9 environment variables (plus a few operational ones), parsed once in main.ts and passed
  * down frozen. A bad value is refused with the variable's name and the reason.
  */
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+/** a size: bytes, or with a binary unit (`512MiB`, `2G`, `1gb`: all powers of 1024) */
+const byteSize = z.string().regex(/^\s*\d+(\.\d+)?\s*([kmgt]i?b?|b)?\s*$/i, 'a size like 1073741824, 512MiB or 2GiB')
+  .transform((v) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)/i.exec(v);
+    return Math.floor(Number(m?.[1] ?? 0) * (BYTE_UNITS[(m?.[2] ?? '').toLowerCase()] ?? 1));
+  })
+  .pipe(z.number().int().min(1024 * 1024, 'at least 1 MiB'));
+
 export const envSchema = z.object({
   HTTP_PORT: port.default(8080),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
@@ -14,6 +23,8 @@ export const envSchema = z.object({
   ...mqttEnvShape,
   /** SPEC §9: `loopback`, the embedded broker admits anonymous clients from this machine; `off`: never */
   MQTT_ANONYMOUS: z.enum(['loopback', 'off']).default('loopback'),
+  /** the stable client id of this process's persistent MQTT session; default depotwatch-<centre|ingest>-<host name> */
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'letters, digits and _ . : - only, at most 128').optional(),
   /** shared-subscription group for ingest on an external broker; "none" turns shared subscriptions off */
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('depotwatch-ingest').transform((g) => (g === 'none' ? '' : g)),
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -22,6 +33,8 @@ export const envSchema = z.object({
   INFLUX_USERNAME: optionalString,
   INFLUX_PASSWORD: optionalString,
   DATA_DIR: z.string().min(1).default('./data'),
+  /** the on-disk telemetry queue's bound (DATA_DIR/telemetry-queue.db); past it the oldest points are dropped and counted */
+  TELEMETRY_QUEUE_MAX_BYTES: byteSize.default(2 * 1024 ** 3),
   CONFIG_DIR: z.string().min(1).default('./config'),
   WEB_DIR: z.string().min(1).default('./dist/web'),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

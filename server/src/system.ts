@@ -1,4 +1,3 @@
-import { connectAsync, type MqttClient } from 'mqtt';
 import { join } from 'node:path';
 import { loadSiteConfig } from '../../config/loader.js';
 import type { SiteConfig } from '../../config/schema.js';
@@ -27,7 +26,9 @@ import { createBackfillJournal } from './services/backfill-journal.js';
 import { createLiveState, type LiveState } from './services/live-state.js';
 import { initTelemetryStore } from './services/telemetry-init.js';
 import { NOTHING_SIDELINED, type DepotSideline } from './domain/sideline.js';
-import { createTelemetryWriter } from './services/telemetry-writer.js';
+import { connectCentreMqtt, firstConnection, openDurableWriter } from './ingest/durable-path.js';
+import { deferPubacks } from '../../lib/mqtt/deferred-acks.js';
+import { redactUrl } from '../../lib/mqtt/connect.js';
 import type { Env } from './settings.js';
 
 export interface System {
@@ -89,10 +90,9 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     }
     const mqttUrl = env.MQTT_URL ?? `mqtt://${env.MQTT_HOST.includes(':') ? `[${env.MQTT_HOST}]` : env.MQTT_HOST}:${broker?.port ?? env.MQTT_PORT}`;
 
-    const writer = env.INGEST
-      ? createTelemetryWriter(store, { logger: logger.child({ component: 'writer' }), metrics: metrics.writer })
-      : null;
-    if (writer) stops.push(() => writer.stop());
+    // the durable path: PUBACK once a message is on disk, the store written from there (closed after MQTT)
+    const durable = env.INGEST ? openDurableWriter(env, store, metrics, logger) : null;
+    if (durable) stops.push(() => durable.close());
 
     // the alarm service is built below; until then nothing is in maintenance
     const sideline: { of?: (depot: string) => DepotSideline } = {};
@@ -106,10 +106,16 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     // on the embedded broker the centre logs in with its internal account (whatever MQTT_ANONYMOUS says),
     // so no anonymous local client can take its client id; on an external one with MQTT_USERNAME/PASSWORD
     const mqttLogin = broker ? broker.centreCredentials : { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD };
-    const mqtt = await connectMqtt(mqttUrl, mqttLogin, logger);
-    stops.push(() => mqtt.endAsync());
+    const mqtt = connectCentreMqtt(mqttUrl, env, 'centre', mqttLogin, logger);
+    const acks = durable ? deferPubacks(mqtt) : undefined;
+    stops.push(async () => {
+      // what arrived is committed and acknowledged before the connection closes; the rest is the broker's
+      durable?.queue.commit();
+      await mqtt.endAsync();
+    });
     const ingest: Ingest = createIngest({
-      mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer, discovery, clock, metrics: metrics.ingest,
+      mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer: durable?.writer ?? null, discovery, clock, metrics: metrics.ingest,
+      ...(acks ? { acks } : {}),
       logger: logger.child({ component: 'ingest' }),
       // aedes has no shared subscriptions; with a single embedded broker there is one ingest anyway
       ...(env.MQTT_URL && env.MQTT_SHARE_GROUP && env.INGEST ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
@@ -120,7 +126,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       onBackfill: (msg) => backfill.record(msg),
       onRejected: (depotId) => live.noteRejected(depotId),
     });
-    await ingest.start();
+    // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
+    const subscribed = ingest.start();
+    // a broker that is down does not stop the start: /readyz says 503 until it is reachable
+    if (await firstConnection(mqtt, 5000)) await Promise.race([subscribed, new Promise((r) => setTimeout(r, 5000).unref())]);
+    else logger.warn({ mqtt: redactUrl(mqttUrl) }, 'MQTT broker not reachable yet; starting anyway and retrying');
     stops.push(() => ingest.stop());
 
     const users = createUserRepo(stateDb);
@@ -189,7 +199,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     const httpPort = await liveApp.listen(env.HTTP_PORT, env.HTTP_HOST);
     stops.push(() => liveApp.close());
-    logger.info({ port: httpPort, mqtt: mqttUrl, telemetry: store.kind }, 'DepotWatch listening');
+    logger.info({ port: httpPort, mqtt: redactUrl(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
 
 
     return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, firstStart, stop };
@@ -197,23 +207,6 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     await stop();
     throw err;
   }
-}
-
-async function connectMqtt(url: string, login: { username?: string | undefined; password?: string | undefined }, logger: Logger): Promise<MqttClient> {
-  const client = await connectAsync(url, {
-    clientId: `depotwatch-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-    clean: true,
-    reconnectPeriod: 1000,
-    connectTimeout: 10_000,
-    ...(login.username ? { username: login.username } : {}),
-    ...(login.password ? { password: login.password } : {}),
-  });
-  // Nagle's algorithm adds up to 40 ms to every small MQTT packet; alarms should not wait for it
-  (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-  client.on('connect', () => (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true));
-  client.on('offline', () => logger.warn('MQTT broker connection lost; reconnecting'));
-  client.on('error', (err) => logger.error({ err: err.message }, 'MQTT error'));
-  return client;
 }
 
 function probeState(db: ReturnType<typeof openStateDb>): { ok: boolean; error?: string } {

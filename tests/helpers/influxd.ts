@@ -11,6 +11,10 @@ import { join } from 'node:path';
  */
 export interface RunningInfluxd {
   url: string;
+  /** an outage: the process ends (SIGTERM), its data and ports are kept for restart() */
+  kill(): Promise<void>;
+  /** starts it again on the same port with the same data */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,13 +48,17 @@ async function startOnce(): Promise<RunningInfluxd> {
   const configPath = join(dir, 'influxd.conf');
   await writeFile(configPath, config(dir, httpPort, rpcPort));
 
-  const child = spawn(INFLUXD, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keepTail = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
   };
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
+  let child: ChildProcess = spawnInfluxd();
+  function spawnInfluxd(): ChildProcess {
+    const c = spawn(INFLUXD, ['-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout?.on('data', keepTail);
+    c.stderr?.on('data', keepTail);
+    return c;
+  }
   // If the test process dies without calling stop(), do not leave an orphan influxd behind.
   const killOnExit = (): void => { child.kill('SIGKILL'); };
   process.once('exit', killOnExit);
@@ -73,7 +81,21 @@ async function startOnce(): Promise<RunningInfluxd> {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`influxd did not start: ${reason}\n--- influxd output (tail) ---\n${output}`, { cause: err });
   }
-  return { url, stop };
+  return {
+    url,
+    stop,
+    kill: () => terminate(child),
+    async restart() {
+      await terminate(child);
+      child = spawnInfluxd();
+      try {
+        await waitUntilReady(url, child);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new Error(`influxd did not restart: ${reason}\n--- influxd output (tail) ---\n${output}`, { cause: err });
+      }
+    },
+  };
 }
 
 /**

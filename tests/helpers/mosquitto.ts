@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ZERO_LOSS_SETTINGS } from '../../scripts/mosquitto-files.js';
 import { freePort } from './ports.js';
 
 /**
@@ -11,7 +12,15 @@ import { freePort } from './ports.js';
  * on 1883, so tests neither see nor disturb anyone else's retained messages.
  */
 
-export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
+/**
+ * The Mosquitto limits the production set-up uses for zero-loss ingest (`npm run broker-config` writes
+ * them; see ZERO_LOSS_SETTINGS for why): the zero-loss tests, `npm run bench` (unless --mosquitto-defaults)
+ * and `npm run soak` run the broker with them.
+ */
+export const PRODUCTION_MOSQUITTO_TUNING = `\n${ZERO_LOSS_SETTINGS.join('\n')}\n`;
+
+export const MOSQUITTO_BIN
+ = '/usr/sbin/mosquitto';
 const READY_TIMEOUT_MS = 10_000;
 const STDERR_KEEP = 4000;
 

@@ -9,8 +9,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>, httpPort: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+/**
+ * `readyPath`: what "started" means; /readyz needs the broker and the stores, /healthz only the process
+ * (a restart in the middle of a telemetry store outage). `entry`: the server, or the standalone ingest process.
+ */
+export async function startServerProcess(env: Record<string, string>, httpPort: number, opts: { readyPath?: string; entry?: string } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry ?? 'server/src/main.ts'], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(httpPort), HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -22,7 +26,7 @@ export async function startServerProcess(env: Record<string, string>, httpPort: 
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out.slice(-2000)}`);
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}${opts.readyPath ?? '/readyz'}`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

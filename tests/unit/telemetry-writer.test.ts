@@ -2,7 +2,9 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TelemetryPoint } from '../../server/src/contracts/telemetry.js';
 import { TelemetryWriteError, type TelemetryStore } from '../../server/src/ports/telemetry-store.js';
-import { createTelemetryWriter, type TelemetryWriterMetrics } from '../../server/src/services/telemetry-writer.js';
+import { openTelemetryQueue } from '../../server/src/adapters/sqlite/telemetry-queue.js';
+import type { TelemetryQueue } from '../../server/src/ports/telemetry-queue.js';
+import { createTelemetryWriter, type TelemetryWriter, type TelemetryWriterMetrics } from '../../server/src/services/telemetry-writer.js';
 
 /** Points numbered by their value, so tests can check order and identity. */
 function points(from: number, n: number): TelemetryPoint[] {
@@ -44,6 +46,15 @@ function captureLogger() {
   return { logger, lines, errors };
 }
 
+/** The real queue, in memory: the writer is tested against what it runs on. */
+function memQueue(): TelemetryQueue {
+  return openTelemetryQueue({ path: ':memory:', maxBytes: 1024 ** 3, logger: pino({ level: 'silent' }) });
+}
+/** one message per point, as ingest queues them */
+function enqueueEach(writer: TelemetryWriter, ps: readonly TelemetryPoint[]): void {
+  for (const p of ps) writer.enqueue([p]);
+}
+
 const retryable = () => new TelemetryWriteError('InfluxDB /write answered 503: busy', true, 503);
 
 describe('telemetry writer', () => {
@@ -52,8 +63,8 @@ describe('telemetry writer', () => {
 
   it('sends full batches as soon as they fill, without waiting for the timer', async () => {
     const { store, stored } = fakeStore();
-    const writer = createTelemetryWriter(store, { batchSize: 3, flushMs: 60_000, logger: captureLogger().logger });
-    writer.enqueue(points(0, 7));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 3, flushMs: 60_000, logger: captureLogger().logger });
+    enqueueEach(writer, points(0, 7));
     await vi.advanceTimersByTimeAsync(0);
     expect(stored.map((b) => b.length)).toEqual([3, 3]);
     expect(writer.stats()).toMatchObject({ queued: 1, written: 6 });
@@ -62,8 +73,8 @@ describe('telemetry writer', () => {
 
   it('sends a partial batch after flushMs', async () => {
     const { store, stored } = fakeStore();
-    const writer = createTelemetryWriter(store, { batchSize: 100, flushMs: 250, logger: captureLogger().logger });
-    writer.enqueue(points(0, 5));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 100, flushMs: 250, logger: captureLogger().logger });
+    enqueueEach(writer, points(0, 5));
     await vi.advanceTimersByTimeAsync(200);
     expect(stored).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(60);
@@ -74,10 +85,10 @@ describe('telemetry writer', () => {
   it('retries retryable failures with backoff and writes everything, in order', async () => {
     const { store, stored, attempts } = fakeStore((_, call) => { if (call <= 2) throw retryable(); });
     const { logger, lines } = captureLogger();
-    const writer = createTelemetryWriter(store, {
+    const writer = createTelemetryWriter(store, memQueue(), {
       batchSize: 5, maxInflight: 1, flushMs: 60_000, backoff: { initialMs: 100, maxMs: 1000 }, logger,
     });
-    writer.enqueue(points(0, 15));
+    enqueueEach(writer, points(0, 15));
     await vi.advanceTimersByTimeAsync(0);
     expect(attempts).toHaveLength(1);
     // No new attempt before the backoff (≥ half of 100 ms) has passed.
@@ -85,7 +96,7 @@ describe('telemetry writer', () => {
     expect(attempts).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(stored.flatMap(values)).toEqual(values(points(0, 15)));
-    expect(writer.stats()).toMatchObject({ written: 15, failed: 0, dropped: 0, retries: 2, queued: 0, inflight: 0 });
+    expect(writer.stats()).toMatchObject({ written: 15, failed: 0, retries: 2, queued: 0, inflight: 0 });
     expect(lines.filter((l) => l.level === 40 && l.msg.includes('will retry'))).toHaveLength(2);
     await writer.stop();
   });
@@ -101,10 +112,10 @@ describe('telemetry writer', () => {
       concurrent -= 1;
       if (failing) throw retryable();
     });
-    const writer = createTelemetryWriter(store, {
+    const writer = createTelemetryWriter(store, memQueue(), {
       batchSize: 2, maxInflight: 2, flushMs: 60_000, backoff: { initialMs: 50, maxMs: 200 }, logger: captureLogger().logger,
     });
-    writer.enqueue(points(0, 10));
+    enqueueEach(writer, points(0, 10));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(maxConcurrentWhileFailing).toBe(2); // the first round, before anything had failed
     maxConcurrentWhileFailing = 0;
@@ -122,8 +133,8 @@ describe('telemetry writer', () => {
     });
     const { logger, errors } = captureLogger();
     const failed = vi.fn<(n: number) => void>();
-    const writer = createTelemetryWriter(store, { batchSize: 5, flushMs: 60_000, logger, metrics: { ...noMetrics(), onFailed: failed } });
-    writer.enqueue(points(0, 12));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 5, flushMs: 60_000, logger, metrics: { ...noMetrics(), onFailed: failed } });
+    enqueueEach(writer, points(0, 12));
     await writer.flush();
     expect(writer.stats()).toMatchObject({ written: 7, failed: 5, retries: 0, queued: 0 });
     expect(stored.flatMap(values)).toEqual([5, 6, 7, 8, 9, 10, 11]);
@@ -135,8 +146,8 @@ describe('telemetry writer', () => {
 
   it('on a partial write counts only the points the store refused', async () => {
     const { store } = fakeStore(() => { throw new TelemetryWriteError('partial write: dropped=2', false, 400, 2); });
-    const writer = createTelemetryWriter(store, { batchSize: 10, flushMs: 60_000, logger: captureLogger().logger });
-    writer.enqueue(points(0, 10));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 10, flushMs: 60_000, logger: captureLogger().logger });
+    enqueueEach(writer, points(0, 10));
     await writer.flush();
     expect(writer.stats()).toMatchObject({ written: 8, failed: 2 });
     await writer.stop();
@@ -145,79 +156,42 @@ describe('telemetry writer', () => {
   it('treats an unexpected error from the store as a failed batch', async () => {
     const { store } = fakeStore(() => { throw new TypeError('bug in store'); });
     const { logger, errors } = captureLogger();
-    const writer = createTelemetryWriter(store, { batchSize: 4, flushMs: 60_000, logger });
-    writer.enqueue(points(0, 4));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 4, flushMs: 60_000, logger });
+    enqueueEach(writer, points(0, 4));
     await writer.flush();
     expect(writer.stats()).toMatchObject({ written: 0, failed: 4 });
     expect(errors()[0]?.err).toBe('bug in store');
     await writer.stop();
   });
 
-  it('drops the oldest queued points past maxQueuedPoints, counted and logged at error level', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
-    const { store, stored } = fakeStore(async (_, call) => { if (call === 1) await gate; });
-    const { logger, errors } = captureLogger();
-    const dropped = vi.fn<(n: number) => void>();
-    const writer = createTelemetryWriter(store, {
-      batchSize: 5, maxInflight: 1, maxQueuedPoints: 10, flushMs: 60_000, logger, metrics: { ...noMetrics(), onDropped: dropped },
-    });
-    writer.enqueue(points(0, 5)); // goes in flight and hangs
-    await vi.advanceTimersByTimeAsync(0);
-    writer.enqueue(points(5, 15)); // 15 queued, room for 10: 5..9 go
-    expect(writer.stats()).toMatchObject({ queued: 10, inflight: 5, dropped: 5 });
-    expect(dropped).toHaveBeenCalledWith(5);
-    expect(errors()).toHaveLength(1);
-    expect(errors()[0]).toMatchObject({ dropped: 5, reason: 'queue full' });
-    release();
-    await writer.flush();
-    expect(stored.flatMap(values)).toEqual([0, 1, 2, 3, 4, ...values(points(10, 10))]);
-    expect(writer.stats()).toMatchObject({ written: 15, dropped: 5, queued: 0 });
-    await writer.stop();
-  });
-
-  it('logs repeated overflow once per second with the running count', async () => {
-    const { store } = fakeStore(() => new Promise<void>(() => {})); // a store that never answers
-    const { logger, errors } = captureLogger();
-    const writer = createTelemetryWriter(store, { batchSize: 5, maxInflight: 1, maxQueuedPoints: 5, flushMs: 100, logger });
-    writer.enqueue(points(0, 5));
-    await vi.advanceTimersByTimeAsync(0);
-    for (let i = 0; i < 20; i += 1) writer.enqueue(points(100 + i * 10, 10)); // 5 dropped each time after the first
-    expect(writer.stats().dropped).toBe(195);
-    expect(errors()).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1_100);
-    expect(errors()).toHaveLength(2);
-    expect(errors().reduce((sum, l) => sum + Number(l.dropped), 0)).toBe(195);
-  });
-
   it('drain() waits for queued and in-flight points', async () => {
     vi.useRealTimers();
     const { store, stored } = fakeStore(() => new Promise((resolve) => setTimeout(resolve, 20)));
-    const writer = createTelemetryWriter(store, { batchSize: 5, flushMs: 60_000, logger: captureLogger().logger });
-    writer.enqueue(points(0, 12));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 5, flushMs: 60_000, logger: captureLogger().logger });
+    enqueueEach(writer, points(0, 12));
     await writer.drain(5_000);
     expect(stored.flat()).toHaveLength(12);
     expect(writer.stats()).toMatchObject({ queued: 0, inflight: 0, written: 12 });
     await writer.stop();
   });
 
-  it('drain() gives up at its deadline with an error log when the store stays down', async () => {
+  it('drain() gives up at its deadline with a warning when the store stays down; the points stay queued', async () => {
     const { store } = fakeStore(() => { throw retryable(); });
-    const { logger, errors } = captureLogger();
-    const writer = createTelemetryWriter(store, { batchSize: 5, flushMs: 60_000, backoff: { initialMs: 50, maxMs: 100 }, logger });
-    writer.enqueue(points(0, 5));
+    const { logger, lines } = captureLogger();
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 5, flushMs: 60_000, backoff: { initialMs: 50, maxMs: 100 }, logger });
+    enqueueEach(writer, points(0, 5));
     const drained = writer.drain(1_000);
     await vi.advanceTimersByTimeAsync(1_000);
     await drained;
     expect(writer.stats().queued).toBe(5);
-    expect(errors().some((l) => l.msg.includes('drain timed out'))).toBe(true);
+    expect(lines.some((l) => l.level === 40 && l.msg.includes('drain timed out'))).toBe(true);
   });
 
   it('flush() resolves at once when nothing is pending, and waits for points enqueued before it', async () => {
     const { store } = fakeStore(() => new Promise((resolve) => setTimeout(resolve, 30)));
-    const writer = createTelemetryWriter(store, { batchSize: 100, flushMs: 60_000, logger: captureLogger().logger });
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 100, flushMs: 60_000, logger: captureLogger().logger });
     await writer.flush();
-    writer.enqueue(points(0, 3));
+    enqueueEach(writer, points(0, 3));
     let flushed = false;
     const done = writer.flush().then(() => { flushed = true; });
     await vi.advanceTimersByTimeAsync(10);
@@ -228,17 +202,24 @@ describe('telemetry writer', () => {
     await writer.stop();
   });
 
-  it('stop() clears its timers and refuses later points loudly', async () => {
+  it('stop() writes what is queued and clears its timers', async () => {
     const { store } = fakeStore();
-    const { logger, errors } = captureLogger();
-    const writer = createTelemetryWriter(store, { logger });
-    writer.enqueue(points(0, 3));
+    const writer = createTelemetryWriter(store, memQueue(), { logger: captureLogger().logger });
+    enqueueEach(writer, points(0, 3));
     await writer.stop();
     expect(writer.stats().written).toBe(3);
     expect(vi.getTimerCount()).toBe(0);
-    writer.enqueue(points(3, 2));
-    expect(writer.stats().dropped).toBe(2);
-    expect(errors()[0]).toMatchObject({ dropped: 2, reason: 'writer stopped' });
+  });
+
+  it('calls onDurable once the message is committed, not before', async () => {
+    const { store } = fakeStore();
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 100, flushMs: 60_000, logger: captureLogger().logger });
+    const durable = vi.fn();
+    writer.enqueue(points(0, 2), durable);
+    expect(durable).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(durable).toHaveBeenCalledTimes(1);
+    await writer.stop();
   });
 
   it('reports to the metrics hooks and survives a hook that throws', async () => {
@@ -248,12 +229,11 @@ describe('telemetry writer', () => {
     const metrics: TelemetryWriterMetrics = {
       onWritten: (n, seconds) => { calls.push(`written:${n}`); expect(seconds).toBeGreaterThanOrEqual(0); },
       onFailed: (n) => calls.push(`failed:${n}`),
-      onDropped: (n) => calls.push(`dropped:${n}`),
       onRetry: () => { calls.push('retry'); throw new Error('broken hook'); },
       queueDepth: (n) => depth.push(n),
     };
-    const writer = createTelemetryWriter(store, { batchSize: 4, flushMs: 60_000, backoff: { initialMs: 10, maxMs: 10 }, logger: captureLogger().logger, metrics });
-    writer.enqueue(points(0, 4));
+    const writer = createTelemetryWriter(store, memQueue(), { batchSize: 4, flushMs: 60_000, backoff: { initialMs: 10, maxMs: 10 }, logger: captureLogger().logger, metrics });
+    enqueueEach(writer, points(0, 4));
     await vi.advanceTimersByTimeAsync(100);
     expect(calls).toEqual(['retry', 'written:4']);
     expect(depth.at(-1)).toBe(0);
@@ -262,5 +242,5 @@ describe('telemetry writer', () => {
 });
 
 function noMetrics(): TelemetryWriterMetrics {
-  return { onWritten: () => {}, onFailed: () => {}, onDropped: () => {}, onRetry: () => {}, queueDepth: () => {} };
+  return { onWritten: () => {}, onFailed: () => {}, onRetry: () => {}, queueDepth: () => {} };
 }

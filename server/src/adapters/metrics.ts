@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IngestMetrics } from '../ingest/ingest.js';
+import type { QueueDropReason } from '../ports/telemetry-queue.js';
 
 /**
  * Every Prometheus metric DepotWatch exposes on /metrics, in one registry per app instance
@@ -13,10 +14,11 @@ export function createMetrics() {
   const discovered = new Counter({ name: 'depotwatch_ingest_discovered_total', help: 'messages from devices not in the configuration', labelNames: ['depot'] as const, registers: [registry] });
   const written = new Counter({ name: 'depotwatch_telemetry_points_written_total', help: 'points written to the telemetry store', registers: [registry] });
   const failed = new Counter({ name: 'depotwatch_telemetry_points_failed_total', help: 'points the telemetry store refused as invalid', registers: [registry] });
-  const dropped = new Counter({ name: 'depotwatch_telemetry_points_dropped_total', help: 'points dropped because the write queue overflowed', registers: [registry] });
+  const dropped = new Counter({ name: 'depotwatch_telemetry_points_dropped_total', help: 'points dropped from the telemetry queue: queue_full (the oldest, past TELEMETRY_QUEUE_MAX_BYTES) or unreadable', labelNames: ['reason'] as const, registers: [registry] });
   const retries = new Counter({ name: 'depotwatch_telemetry_write_retries_total', help: 'telemetry write attempts retried after a retryable error', registers: [registry] });
   const writeSeconds = new Histogram({ name: 'depotwatch_telemetry_write_seconds', help: 'latency of one batch write', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
-  const queue = new Gauge({ name: 'depotwatch_telemetry_queue_points', help: 'points waiting to be written', registers: [registry] });
+  const queue = new Gauge({ name: 'depotwatch_telemetry_queue_points', help: 'points in the on-disk telemetry queue, waiting to be written', registers: [registry] });
+  const queueBytes = new Gauge({ name: 'depotwatch_telemetry_queue_bytes', help: 'bytes of queued points (the measure TELEMETRY_QUEUE_MAX_BYTES bounds)', registers: [registry] });
   const clients = new Gauge({ name: 'depotwatch_live_clients', help: 'connected Socket.IO clients', registers: [registry] });
   const mqttRefused = new Counter({ name: 'depotwatch_mqtt_refused_total', help: 'embedded broker: connections, logins, subscriptions and publishes refused, by reason', labelNames: ['reason'] as const, registers: [registry] });
   const liveBacklog = new Gauge({ name: 'depotwatch_live_pending_updates', help: 'coalesced updates waiting for slow clients', registers: [registry] });
@@ -29,11 +31,12 @@ export function createMetrics() {
   const writer = {
     onWritten: (n: number, seconds: number) => { written.inc(n); writeSeconds.observe(seconds); },
     onFailed: (n: number) => failed.inc(n),
-    onDropped: (n: number) => dropped.inc(n),
     onRetry: () => retries.inc(),
-    queueDepth: (n: number) => queue.set(n),
+    queueDepth: (n: number, bytes: number) => { queue.set(n); queueBytes.set(bytes); },
   };
   const broker = { onRefused: (reason: string) => mqttRefused.inc({ reason }) };
-  return { registry, ingest, writer, broker, clients, liveBacklog };
+  dropped.inc({ reason: 'queue_full' }, 0); // present on /metrics from the start
+  const queueDropped = (n: number, reason: QueueDropReason) => dropped.inc({ reason }, n);
+  return { registry, ingest, writer, broker, queueDropped, clients, liveBacklog };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

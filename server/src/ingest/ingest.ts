@@ -1,4 +1,6 @@
-import type { MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { DeferredAcks } from '../../../lib/mqtt/deferred-acks.js';
+import { subscribeOnConnect } from '../../../lib/mqtt/connect.js';
 import type { Logger } from '../adapters/logger.js';
 import { topics } from '../contracts/mqtt.js';
 import type { AcceptedMessage, TelemetryPoint } from '../contracts/telemetry.js';
@@ -20,7 +22,10 @@ export interface IngestDeps {
   root: string;
   /** a getter, so an engineer's configuration change takes effect without a restart */
   index: () => SiteIndex;
-  writer: { enqueue(points: readonly TelemetryPoint[]): void } | null;
+  /** `onDurable` runs once the points are safely queued (on disk); the message's PUBACK waits for it */
+  writer: { enqueue(points: readonly TelemetryPoint[], onDurable?: () => void): void } | null;
+  /** holds each QoS 1 PUBACK until the writer has the message on disk; without it mqtt.js acks on receipt */
+  acks?: DeferredAcks;
   discovery: DiscoveryRegistry;
   clock: Clock;
   metrics: IngestMetrics;
@@ -58,17 +63,25 @@ export function createIngest(deps: IngestDeps) {
     }
   }
 
-  function onMessage(topic: string, payload: Buffer): void {
+  function onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const release = deps.acks?.hold(packet);
+    let released = false;
+    const ack = release ? () => { if (!released) { released = true; release(); } } : undefined;
     try {
-      handle(topic, payload);
+      handle(topic, payload, ack);
     } catch (err) {
       // a bug here must not stop ingestion: count it like a bad message and carry on
       logger.error({ err, topic: topic.slice(0, 200) }, 'ingest failed on a message');
       deps.metrics.rejected('bad_schema', 'unknown');
     }
+    // nothing to store (rejected, discovered, or no writer): nothing to wait for
+    if (!queuedForAck) ack?.();
+    queuedForAck = false;
   }
+  /** set by handle() when the writer took the message's PUBACK along with its points */
+  let queuedForAck = false;
 
-  function handle(topic: string, payload: Buffer): void {
+  function handle(topic: string, payload: Buffer, ack: (() => void) | undefined): void {
     const receivedAt = deps.clock.now();
     const result = normalise(root, topic, payload, receivedAt);
     if (!result.ok) return reject(result.reason, result.depotId, result.detail, topic);
@@ -86,7 +99,10 @@ export function createIngest(deps: IngestDeps) {
       points.push(r.point);
       accepted.push(msg);
     }
-    if (points.length > 0) deps.writer?.enqueue(points);
+    if (points.length > 0 && deps.writer) {
+      deps.writer.enqueue(points, ack);
+      queuedForAck = true;
+    }
     for (const msg of accepted) {
       deps.metrics.accepted(msg.type);
       if (msg.type !== 'collector' && msg.hist) deps.onBackfill?.(msg, receivedAt);
@@ -94,17 +110,25 @@ export function createIngest(deps: IngestDeps) {
     }
   }
 
+  let subscription: ReturnType<typeof subscribeOnConnect> | undefined;
   return {
     filters,
-    async start(): Promise<void> {
+    /**
+     * Takes messages from now on (synchronously: call it before the connection completes) and subscribes on
+     * every connection; resolves at the first SUBACK, which never comes while the broker is unreachable.
+     */
+    start(): Promise<void> {
       mqtt.on('message', onMessage);
-      // mqtt.js resubscribes by itself after a reconnect (resubscribe: true), clean or not
-      await mqtt.subscribeAsync(filters, { qos: 1 });
-      logger.info({ filters }, 'ingest subscribed');
+      subscription = subscribeOnConnect(mqtt, filters, logger);
+      return subscription.subscribed;
     },
+    /**
+     * Stops taking messages. It does not unsubscribe: with a persistent session the broker keeps queueing
+     * for this client id while it is away, and hands everything over when it is back.
+     */
     async stop(): Promise<void> {
+      subscription?.stop();
       mqtt.removeListener('message', onMessage);
-      if (mqtt.connected) await mqtt.unsubscribeAsync(filters).catch(() => undefined);
     },
   };
 }

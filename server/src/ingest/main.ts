@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import { connectAsync } from 'mqtt';
 import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
 import { logFormat } from '../../../lib/env.js';
 import { createLogger } from '../adapters/logger.js';
@@ -7,15 +6,20 @@ import { createMetrics } from '../adapters/metrics.js';
 import { telemetryStoreFromEnv } from '../adapters/telemetry-store-from-env.js';
 import { buildSiteIndex } from '../domain/site-index.js';
 import { systemClock } from '../ports/clock.js';
-import { createTelemetryWriter } from '../services/telemetry-writer.js';
+import { deferPubacks } from '../../../lib/mqtt/deferred-acks.js';
+import { redactUrl } from '../../../lib/mqtt/connect.js';
+import { QueueLockedError } from '../adapters/sqlite/telemetry-queue.js';
 import { EnvError, parseEnv } from '../settings.js';
 import { DiscoveryRegistry } from './discovery.js';
+import { connectCentreMqtt, firstConnection, openDurableWriter } from './durable-path.js';
 import { createIngest } from './ingest.js';
 
 /**
  * A standalone ingest process for scaling past one machine (SPEC §10): joins the broker's shared
  * subscription group, validates and writes telemetry, serves /metrics on METRICS_PORT (9464).
- * Run several against an external broker; the servers then run with INGEST=off.
+ * Run several against an external broker; the servers then run with INGEST=off. Each process has a
+ * persistent session (MQTT_CLIENT_ID) and its own on-disk queue (DATA_DIR): several on one host each
+ * need their own MQTT_CLIENT_ID and DATA_DIR.
  */
 async function main(): Promise<void> {
   let env;
@@ -38,31 +42,37 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const store = telemetryStoreFromEnv(env, logger);
   await store.init().catch((err: unknown) => logger.error({ err }, 'telemetry store init failed; writes will retry'));
-  const writer = createTelemetryWriter(store, { logger, metrics: metrics.writer });
-  const mqtt = await connectAsync(env.MQTT_URL, {
-    clientId: `depotwatch-ingest-${process.pid}`, clean: true, reconnectPeriod: 1000,
-    ...(env.MQTT_USERNAME ? { username: env.MQTT_USERNAME } : {}), ...(env.MQTT_PASSWORD ? { password: env.MQTT_PASSWORD } : {}),
-  });
-  // QoS 1 throughput is bounded by the broker's in-flight window over the PUBACK round trip: Nagle's
-  // algorithm would hold every small PUBACK back for up to 40 ms
-  const noDelay = () => (mqtt.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-  noDelay();
-  mqtt.on('connect', noDelay);
+  let durable;
+  try {
+    durable = openDurableWriter(env, store, metrics, logger);
+  } catch (err) {
+    if (err instanceof QueueLockedError) { process.stderr.write(`${err.message}\n`); process.exit(2); }
+    throw err;
+  }
+  const mqtt = connectCentreMqtt(env.MQTT_URL, env, 'ingest', { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD }, logger);
+  const acks = deferPubacks(mqtt);
   const ingest = createIngest({
-    mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer, discovery: new DiscoveryRegistry(), clock: systemClock,
+    mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer: durable.writer, acks, discovery: new DiscoveryRegistry(), clock: systemClock,
     metrics: metrics.ingest, logger, ...(env.MQTT_SHARE_GROUP ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
   });
-  await ingest.start();
+  // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
+  const subscribed = ingest.start();
+  if (await firstConnection(mqtt, 5000)) await subscribed;
+  else logger.warn({ mqtt: redactUrl(env.MQTT_URL) }, 'MQTT broker not reachable yet; retrying');
   const port = Number(process.env.METRICS_PORT ?? 9464);
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
     metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text), () => res.writeHead(500).end());
   }).listen(port, '127.0.0.1');
-  logger.info({ port, mqtt: env.MQTT_URL, store: store.kind }, 'ingest running');
+  logger.info({ port, mqtt: redactUrl(env.MQTT_URL), store: store.kind }, 'ingest running');
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await ingest.stop();
+    durable.queue.commit(); // what arrived is on disk and acknowledged before the connection closes
     await mqtt.endAsync();
-    await writer.stop(); // drains the queue into the store before exit
+    await durable.close(); // drains the queue into the store; what is left stays on disk for the next start
     await store.close();
     server.close();
     process.exit(0);
