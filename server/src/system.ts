@@ -6,7 +6,7 @@ import { DiscoveryRegistry } from './ingest/discovery.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createApp, type App } from './app.js';
 import { argon2Hasher } from './adapters/argon2.js';
-import type { Logger } from './adapters/logger.js';
+import { withoutCredentials, type Logger } from './adapters/logger.js';
 import { createMetrics } from './adapters/metrics.js';
 import { isLoopback, startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
 import { openStateDb } from './adapters/sqlite/state-db.js';
@@ -170,7 +170,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     const httpPort = await liveApp.listen(env.HTTP_PORT, env.HTTP_HOST);
     stops.push(() => liveApp.close());
-    logger.info({ port: httpPort, mqtt: mqttUrl, telemetry: store.kind }, 'DepotWatch listening');
+    logger.info({ port: httpPort, mqtt: withoutCredentials(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
 
 
     return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, firstStart, stop };

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { connectAsync } from 'mqtt';
 import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
 import { logFormat } from '../../../lib/env.js';
-import { createLogger } from '../adapters/logger.js';
+import { createLogger, withoutCredentials } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { telemetryStoreFromEnv } from '../adapters/telemetry-store-from-env.js';
 import { buildSiteIndex } from '../domain/site-index.js';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
     metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text), () => res.writeHead(500).end());
   }).listen(port, '127.0.0.1');
-  logger.info({ port, mqtt: env.MQTT_URL, store: store.kind }, 'ingest running');
+  logger.info({ port, mqtt: withoutCredentials(env.MQTT_URL), store: store.kind }, 'ingest running');
   const stop = async () => {
     await ingest.stop();
     await mqtt.endAsync();
