@@ -26,6 +26,7 @@ import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
+import { originGuard } from './realtime/origin.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
 
 export interface AppDeps {
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** the built board (dist/web); absent in API-only tests */
   webRoot?: string;
   secureCookies?: boolean;
+  /** PUBLIC_ORIGIN: the board's origins behind a reverse proxy; empty = the request's Host */
+  publicOrigins?: readonly string[];
   loginLimit?: number;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
@@ -95,7 +98,10 @@ export function createApp(deps: AppDeps) {
 
   const http: HttpServer = createServer(app);
   // a wall display must notice a dead link in seconds, not after the default 45 s
-  const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false }, pingInterval: 5000, pingTimeout: 5000 });
+  const io: LiveServer = new IoServer(http, {
+    serveClient: false, cors: { origin: false }, pingInterval: 5000, pingTimeout: 5000,
+    allowRequest: originGuard(deps.publicOrigins ?? [], (origin) => logger.debug({ origin }, 'live connection from a foreign origin refused')),
+  });
   const sockets = attachLiveSockets(io, {
     auth: deps.auth, live: deps.live, alarms: deps.alarms, actions: deps.actions, logger: logger.child({ component: 'live' }),
     knownDevice: (depot, device) => hasDevice(deps.index(), depot, device),

@@ -40,9 +40,22 @@ export const envSchema = z.object({
   DEMO_USERS: bool.optional(),
   // LOG_LEVEL, LOG_FORMAT (json | pretty; unset: pretty on a terminal)
   ...logEnvShape,
+  /**
+   * the board's public origins (comma-separated, e.g. https://depotwatch.lan) when a reverse proxy
+   * rewrites Host; unset: a live connection must come from the host it addresses
+   */
+  PUBLIC_ORIGIN: z.string().min(1).optional().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try { parsePublicOrigins(v); } catch { ctx.addIssue({ code: 'custom', message: 'a comma-separated list of origins such as https://depotwatch.lan' }); }
+  }).transform((v) => (v === undefined ? [] : parsePublicOrigins(v))),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** PUBLIC_ORIGIN's comma-separated list, each reduced to its origin (scheme://host[:port]); throws on a non-URL */
+export function parsePublicOrigins(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => new URL(s).origin);
+}
 
 export function parseEnv(env: Record<string, string | undefined>): Readonly<Env> {
   return parseEnvWith(envSchema, env);

@@ -134,7 +134,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const liveApp = createApp({
       auth, live, alarms, actions, alarmStore, users: userAdmin, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
-      secureCookies: env.SECURE_COOKIES,
+      secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: (f) => discovery.list(f),
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),

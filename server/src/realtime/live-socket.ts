@@ -1,5 +1,4 @@
 import type { Server, Socket } from 'socket.io';
-import { parse as parseCookie } from 'cookie';
 import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../contracts/api.js';
 import {
   ackRequestSchema, actionIdSchema, assignRequestSchema, incidentAckRequestSchema, maintenanceEndSchema, maintenanceRequestSchema, noteRequestSchema,
@@ -10,7 +9,6 @@ import { canSeeDepot, type AuthService, type Principal } from '../services/auth-
 import type { LiveState } from '../services/live-state.js';
 import type { AlarmUpdate } from '../services/alarm-service.js';
 import type { AlarmActions } from '../services/alarm-actions.js';
-import { SESSION_COOKIE } from '../http/auth-middleware.js';
 import { Coalescer } from './coalescer.js';
 import { toActionResult } from './action-result.js';
 
@@ -43,11 +41,11 @@ export interface LiveSocketDeps {
 export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
   const { auth, live, logger } = deps;
 
+  // Only `auth.token` authenticates a socket. The session cookie does not: a browser attaches it to a
+  // WebSocket opened by any page, so a cookie-only socket is how cross-site hijacking works.
   io.use((socket, next) => {
-    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const cookieHeader = socket.handshake.headers.cookie;
-    const token = typeof fromAuth === 'string' ? fromAuth : cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
-    const principal = auth.authenticate(token);
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const principal = auth.authenticate(typeof token === 'string' ? token : undefined);
     if (!principal) return next(new Error('unauthorized'));
     socket.data.principal = principal;
     socket.data.coalescer = new Coalescer();
