@@ -6,6 +6,7 @@ import {
 } from '../contracts/alarms.js';
 import type { Logger } from '../adapters/logger.js';
 import { canSeeDepot, type AuthService, type Principal } from '../services/auth-service.js';
+import { seesEveryDepot } from '../domain/permissions.js';
 import type { LiveState } from '../services/live-state.js';
 import type { AlarmUpdate } from '../services/alarm-service.js';
 import type { AlarmActions } from '../services/alarm-actions.js';
@@ -123,7 +124,19 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
      */
     publish(batch: LiveBatch): void {
       if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length > 0) {
-        for (const socket of io.sockets.sockets.values()) socket.data.coalescer.add(batch, (id) => canSeeDepot(socket.data.principal, id));
+        // regions roll up only what each client may see; clients with the same scope share one computation
+        const regionsByScope = new Map<string, LiveBatch['regions']>();
+        for (const socket of io.sockets.sockets.values()) {
+          const p = socket.data.principal;
+          const visible = (id: string) => canSeeDepot(p, id);
+          let regions = batch.regions;
+          if (regions.length > 0 && !seesEveryDepot(p)) {
+            const key = JSON.stringify(p.depots);
+            regions = regionsByScope.get(key) ?? live.regions(visible);
+            regionsByScope.set(key, regions);
+          }
+          socket.data.coalescer.add(regions === batch.regions ? batch : { ...batch, regions }, visible);
+        }
       }
       flush();
     },
