@@ -26,6 +26,9 @@ import { initTelemetryStore } from './services/telemetry-init.js';
 import { createTelemetryWriter } from './services/telemetry-writer.js';
 import type { Env } from './settings.js';
 
+/** how often open sockets are checked against their session's idle and absolute end */
+const SESSION_CHECK_MS = 30_000;
+
 export interface System {
   site: SiteConfig;
   httpPort: number;
@@ -46,7 +49,7 @@ export interface System {
  * Builds and starts every component in dependency order; stop() takes them down in reverse, draining
  * the telemetry queue before the store closes.
  */
-export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number } = {}): Promise<System> {
+export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number; sessionCheckMs?: number } = {}): Promise<System> {
   const clock = opts.clock ?? systemClock;
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -164,6 +167,15 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       }
     }, 1000);
     stops.push(() => clearInterval(alarmTick));
+    // an open socket ends with its session: idle and absolute lifetimes are checked this often
+    const sessionCheck = setInterval(() => {
+      try {
+        liveApp.sockets.recheckSessions();
+      } catch (err) {
+        logger.error({ err }, 'session re-check failed');
+      }
+    }, opts.sessionCheckMs ?? SESSION_CHECK_MS);
+    stops.push(() => clearInterval(sessionCheck));
     const purge = setInterval(() => auth.purgeExpired(), 3600_000);
     purge.unref();
     stops.push(() => clearInterval(purge));

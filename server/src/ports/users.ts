@@ -18,10 +18,18 @@ export interface UserRepo {
   update(id: number, changes: { passwordHash?: string; role?: Role; depots?: string[] | null; disabled?: boolean }, now: number): User | undefined;
 }
 
-export interface Session { userId: number; csrfToken: string; expiresAt: number; lastUsedAt: number }
+export interface Session {
+  userId: number;
+  csrfToken: string;
+  /** the login: the absolute lifetime counts from here */
+  createdAt: number;
+  lastUsedAt: number;
+  /** when the session ends unless used again (idle or absolute end, whichever is sooner); purged after */
+  expiresAt: number;
+}
 
 export interface SessionRepo {
-  create(tokenHash: string, s: Session, now: number): void;
+  create(tokenHash: string, s: Session): void;
   find(tokenHash: string): Session | undefined;
   touch(tokenHash: string, lastUsedAt: number, expiresAt: number): void;
   delete(tokenHash: string): void;

@@ -64,33 +64,51 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     socket.emit('live:snapshot', snapshotFor(principal));
     socket.on('live:resync', (ack) => {
       if (typeof ack !== 'function') return;
+      const p = current(socket);
+      if (!p) return;
       socket.data.coalescer.clear(); // the snapshot supersedes anything buffered
-      ack(snapshotFor(principal));
+      ack(snapshotFor(p));
     });
     // the same use cases and the same schemas as REST; a bad payload is answered 400, never thrown
     const a = deps.actions;
-    const p = principal;
     const id = (req: unknown) => actionIdSchema.parse(req).id;
-    socket.on('incident:ack', (req, ack) => reply(ack, () => { const b = incidentAckRequestSchema.parse(req); return a.ackIncident(p, id(req), b.note, b.alarms); }));
-    socket.on('incident:note', (req, ack) => reply(ack, () => a.addNote(p, id(req), noteRequestSchema.parse(req).note)));
-    socket.on('incident:assign', (req, ack) => reply(ack, () => a.assign(p, id(req), assignRequestSchema.parse(req).assignee)));
-    socket.on('incident:resolve', (req, ack) => reply(ack, () => a.resolve(p, id(req), ackRequestSchema.parse(req).note)));
-    socket.on('incident:close', (req, ack) => reply(ack, () => a.close(p, id(req), ackRequestSchema.parse(req).note)));
-    socket.on('alarm:ack', (req, ack) => reply(ack, () => a.ackAlarm(p, id(req), ackRequestSchema.parse(req).note)));
-    socket.on('alarm:shelve', (req, ack) => reply(ack, () => { const b = shelveRequestSchema.parse(req); return a.shelve(p, id(req), b.reason, b.minutes); }));
-    socket.on('alarm:unshelve', (req, ack) => reply(ack, () => a.unshelve(p, id(req), ackRequestSchema.parse(req).note)));
-    socket.on('alarm:out_of_service', (req, ack) => reply(ack, () => a.outOfService(p, id(req), outOfServiceRequestSchema.parse(req).reason)));
-    socket.on('alarm:return_to_service', (req, ack) => reply(ack, () => a.returnToService(p, id(req), ackRequestSchema.parse(req).note)));
-    socket.on('maintenance:start', (req, ack) => reply(ack, () => a.startMaintenance(p, maintenanceRequestSchema.parse(req), deps.knownDevice)));
-    socket.on('maintenance:end', (req, ack) => reply<MaintenanceView>(ack, () => a.endMaintenance(p, maintenanceEndSchema.parse(req).id)));
+    socket.on('incident:ack', (req, ack) => act(socket, ack, (p) => { const b = incidentAckRequestSchema.parse(req); return a.ackIncident(p, id(req), b.note, b.alarms); }));
+    socket.on('incident:note', (req, ack) => act(socket, ack, (p) => a.addNote(p, id(req), noteRequestSchema.parse(req).note)));
+    socket.on('incident:assign', (req, ack) => act(socket, ack, (p) => a.assign(p, id(req), assignRequestSchema.parse(req).assignee)));
+    socket.on('incident:resolve', (req, ack) => act(socket, ack, (p) => a.resolve(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('incident:close', (req, ack) => act(socket, ack, (p) => a.close(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('alarm:ack', (req, ack) => act(socket, ack, (p) => a.ackAlarm(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('alarm:shelve', (req, ack) => act(socket, ack, (p) => { const b = shelveRequestSchema.parse(req); return a.shelve(p, id(req), b.reason, b.minutes); }));
+    socket.on('alarm:unshelve', (req, ack) => act(socket, ack, (p) => a.unshelve(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('alarm:out_of_service', (req, ack) => act(socket, ack, (p) => a.outOfService(p, id(req), outOfServiceRequestSchema.parse(req).reason)));
+    socket.on('alarm:return_to_service', (req, ack) => act(socket, ack, (p) => a.returnToService(p, id(req), ackRequestSchema.parse(req).note)));
+    socket.on('maintenance:start', (req, ack) => act(socket, ack, (p) => a.startMaintenance(p, maintenanceRequestSchema.parse(req), deps.knownDevice)));
+    socket.on('maintenance:end', (req, ack) => act<MaintenanceView>(socket, ack, (p) => a.endMaintenance(p, maintenanceEndSchema.parse(req).id)));
     deps.onClients?.(io.engine.clientsCount);
     socket.on('disconnect', () => deps.onClients?.(io.engine.clientsCount));
     logger.debug({ user: principal.username, id: socket.id }, 'live client connected');
   });
 
-  function reply<T>(ack: unknown, f: () => T): void {
-    const result: ActionResult<T> = toActionResult(f, logger);
+  /** the socket's principal if its session is still alive (this counts as use); else the socket is closed */
+  function current(socket: LiveSocket): Principal | null {
+    const p = auth.recheck(socket.data.principal.tokenHash, true);
+    if (!p) expire(socket);
+    else socket.data.principal = p;
+    return p;
+  }
+
+  /** an operator action: on a live session only, answered with a typed result through the ack */
+  function act<T>(socket: LiveSocket, ack: unknown, f: (p: Principal) => T): void {
+    const p = current(socket);
+    const result: ActionResult<T> = p
+      ? toActionResult(() => f(p), logger)
+      : { ok: false, status: 401, error: 'session_expired', message: 'your session has ended; log in again' };
     if (typeof ack === 'function') (ack as (r: ActionResult<T>) => void)(result);
+  }
+
+  function expire(socket: LiveSocket): void {
+    socket.emit('session:expired');
+    socket.disconnect(true);
   }
 
   function flush(): void {
@@ -109,11 +127,7 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
   }
 
   function disconnectWhere(match: (p: Principal) => boolean): void {
-    for (const socket of io.sockets.sockets.values()) {
-      if (!match(socket.data.principal)) continue;
-      socket.emit('session:expired');
-      socket.disconnect(true);
-    }
+    for (const socket of io.sockets.sockets.values()) if (match(socket.data.principal)) expire(socket);
   }
 
   return {
@@ -149,6 +163,20 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
         if (u.floodChanged) socket.data.coalescer.setFlood(deps.alarms.flood(visible));
       }
       flush();
+    },
+    /**
+     * Closes, with `session:expired`, every socket whose session has ended (idle, absolute lifetime,
+     * deleted). Run periodically; a display's open socket counts as use of its session.
+     */
+    recheckSessions(): number {
+      let closed = 0;
+      for (const socket of io.sockets.sockets.values()) {
+        const p = auth.recheck(socket.data.principal.tokenHash, socket.data.principal.role === 'display');
+        if (p) continue;
+        expire(socket);
+        closed++;
+      }
+      return closed;
     },
     /** drops every socket of a user (role change, disabled account) */
     disconnectUser: (userId: number) => disconnectWhere((p) => p.userId === userId),

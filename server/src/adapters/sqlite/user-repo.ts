@@ -40,20 +40,20 @@ export function createUserRepo(db: StateDb): UserRepo {
   };
 }
 
-interface SessionRow { user_id: number; csrf_token: string; expires_at: number; last_used_at: number }
+interface SessionRow { user_id: number; csrf_token: string; created_at: number; expires_at: number; last_used_at: number }
 
 export function createSessionRepo(db: StateDb): SessionRepo {
   const insert = db.prepare('INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
-  const find = db.prepare<[string], SessionRow>('SELECT user_id, csrf_token, expires_at, last_used_at FROM sessions WHERE token_hash = ?');
+  const find = db.prepare<[string], SessionRow>('SELECT user_id, csrf_token, created_at, expires_at, last_used_at FROM sessions WHERE token_hash = ?');
   const touch = db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE token_hash = ?');
   const del = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
   const delUser = db.prepare('DELETE FROM sessions WHERE user_id = ?');
   const purge = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
   return {
-    create: (h, s: Session, now) => void insert.run(h, s.userId, s.csrfToken, now, s.lastUsedAt, s.expiresAt),
+    create: (h, s: Session) => void insert.run(h, s.userId, s.csrfToken, s.createdAt, s.lastUsedAt, s.expiresAt),
     find(h) {
       const r = find.get(h);
-      return r && { userId: r.user_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, lastUsedAt: r.last_used_at };
+      return r && { userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at };
     },
     touch: (h, lastUsedAt, expiresAt) => void touch.run(lastUsedAt, expiresAt, h),
     delete: (h) => void del.run(h),
