@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/auth', createAuthRouter({
     auth: deps.auth, logger: logger.child({ component: 'auth' }), secureCookies: deps.secureCookies ?? false, audit: deps.audit, clock: deps.clock,
     onLogout: (tokenHash) => late.sockets?.disconnectSession(tokenHash),
+    onPasswordChanged: (userId, keep) => late.sockets?.disconnectUserExcept(userId, keep),
     ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}),
   }));
   app.use('/api', requireAuth(deps.auth));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, logEnvShape, mqttEnvShape, optionalString, parseEnvWith, port } from '../../lib/env.js';
 
 export { EnvError } from '../../lib/env.js';
+import { passwordProblem } from './domain/password-policy.js';
 
 /**
  * SPEC §9 environment variables (plus a few operational ones), parsed once in main.ts and passed
@@ -24,7 +25,11 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   CONFIG_DIR: z.string().min(1).default('./config'),
   WEB_DIR: z.string().min(1).default('./dist/web'),
-  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** the first admin's password; held to the same policy as every account (domain/password-policy.ts) */
+  ADMIN_PASSWORD: z.string().optional().superRefine((v, ctx) => {
+    const problem = v === undefined ? null : passwordProblem(v, 'admin');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+  }),
   /** number of simulated depots; unset: every configured depot when the broker is embedded, none otherwise */
   SIMULATE: z.coerce.number().int().min(0).max(10_000).optional(),
   /** multiplies simulated reporting intervals (0.1 = ten times faster) */

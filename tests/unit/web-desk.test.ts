@@ -220,7 +220,7 @@ describe('the user form', () => {
   });
 
   it('sorts active accounts by role then name', () => {
-    const u = (id: number, username: string, role: 'admin' | 'guard' | 'officer', disabled = false) => ({ id, username, role, depots: 'all' as const, disabled, createdAt: 0, updatedAt: 0 });
+    const u = (id: number, username: string, role: 'admin' | 'guard' | 'officer', disabled = false) => ({ id, username, role, depots: 'all' as const, disabled, mustChangePassword: false, createdAt: 0, updatedAt: 0 });
     expect(sortUsers([u(1, 'z', 'guard'), u(2, 'a', 'officer', true), u(3, 'b', 'officer'), u(4, 'a', 'guard')]).map((x) => x.id)).toEqual([3, 4, 1, 2]);
   });
 });

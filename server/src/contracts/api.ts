@@ -95,13 +95,25 @@ export interface RegionSummary {
 
 export interface HistoryResponse { intervalMs: number; points: HistoryPoint[]; from: number; to: number }
 
-export interface MeResponse { username: string; role: Role; depots: string[] | null }
+export interface MeResponse {
+  username: string;
+  role: Role;
+  depots: string[] | null;
+  /** true: this session may only change the password (POST /api/auth/password), see /me and log out */
+  mustChangePassword: boolean;
+}
 
 export const loginRequestSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
+/** POST /api/auth/password: the current password again, and the new one (checked by the password policy) */
+export const changePasswordRequestSchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
 export interface LoginResponse { token: string; csrfToken: string; user: MeResponse }
 
 export const historyQuerySchema = z.object({

@@ -1,6 +1,6 @@
 import { Router, type CookieOptions } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { loginRequestSchema, type LoginResponse } from '../contracts/api.js';
+import { changePasswordRequestSchema, loginRequestSchema, type LoginResponse } from '../contracts/api.js';
 import type { Logger } from '../adapters/logger.js';
 import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
@@ -12,6 +12,8 @@ export function createAuthRouter(deps: {
   auth: AuthService; logger: Logger; secureCookies: boolean; loginLimit?: number; clock: Clock;
   audit: (a: AuditInput) => void;
   onLogout: (tokenHash: string) => void;
+  /** a password changed: the account's other sessions are gone, their sockets must go too */
+  onPasswordChanged: (userId: number, keepTokenHash: string) => void;
 }): Router {
   const { auth, logger } = deps;
   const router = Router();
@@ -46,7 +48,19 @@ export function createAuthRouter(deps: {
     res.json(response);
   });
 
-  router.post('/logout', requireAuth(auth), (req, res) => {
+  // the one thing an account with a password to change may do (besides /me and /logout)
+  const signedIn = requireAuth(auth, { duringPasswordChange: true });
+  router.post('/password', signedIn, async (req, res) => {
+    const p = principalOf(req);
+    const body = parseOr400(changePasswordRequestSchema, req.body);
+    const changed = await auth.changePassword(p, body.currentPassword, body.newPassword);
+    deps.audit({ at: deps.clock.now(), actor: p.username, action: 'user.password_changed', target: `user:${p.username}`, depot: null, note: null, detail: { ip: req.ip, required: p.mustChangePassword } });
+    logger.info({ username: p.username }, 'password changed');
+    deps.onPasswordChanged(p.userId, p.tokenHash);
+    res.json(toMe(changed));
+  });
+
+  router.post('/logout', signedIn, (req, res) => {
     const p = principalOf(req);
     auth.logout(p);
     deps.audit({ at: deps.clock.now(), actor: p.username, action: 'logout', target: `user:${p.username}`, depot: null, note: null, detail: null });
@@ -55,7 +69,7 @@ export function createAuthRouter(deps: {
     res.status(204).end();
   });
 
-  router.get('/me', requireAuth(auth), (req, res) => {
+  router.get('/me', signedIn, (req, res) => {
     res.json(toMe(principalOf(req)));
   });
   return router;

@@ -48,6 +48,8 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const principal = auth.authenticate(typeof token === 'string' ? token : undefined);
     if (!principal) return next(new Error('unauthorized'));
+    // a generated or admin-set password must be replaced before the account sees anything live
+    if (principal.mustChangePassword) return next(new Error('password_change_required'));
     socket.data.principal = principal;
     socket.data.coalescer = new Coalescer();
     next();
@@ -180,6 +182,8 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     },
     /** drops every socket of a user (role change, disabled account) */
     disconnectUser: (userId: number) => disconnectWhere((p) => p.userId === userId),
+    /** drops a user's sockets but those of one session (a password change from that session) */
+    disconnectUserExcept: (userId: number, keepTokenHash: string) => disconnectWhere((p) => p.userId === userId && p.tokenHash !== keepTokenHash),
     /** drops the sockets opened with one session (logout) */
     disconnectSession: (tokenHash: string) => disconnectWhere((p) => p.tokenHash === tokenHash),
   };

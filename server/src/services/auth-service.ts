@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { MeResponse, Role } from '../contracts/api.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionRepo, User, UserRepo } from '../ports/users.js';
+import { passwordProblem } from '../domain/password-policy.js';
+import { ActionError } from './alarm-actions.js';
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -16,11 +18,19 @@ export interface Principal {
   depots: string[] | null;
   tokenHash: string;
   csrfToken: string;
+  /** the account must change its password before anything else */
+  mustChangePassword: boolean;
 }
 
 export { canSeeDepot } from '../domain/permissions.js';
 
-export const toMe = (p: Pick<Principal, 'username' | 'role' | 'depots'>): MeResponse => ({ username: p.username, role: p.role, depots: p.depots });
+export const toMe = (p: Pick<Principal, 'username' | 'role' | 'depots' | 'mustChangePassword'>): MeResponse => ({ username: p.username, role: p.role, depots: p.depots, mustChangePassword: p.mustChangePassword });
+
+/** refuses a password the policy does not accept, with the field and the reason */
+export function checkPassword(password: string, username: string, field = 'password'): void {
+  const problem = passwordProblem(password, username);
+  if (problem) throw new ActionError(400, problem.code, `${field}: ${problem.message}`);
+}
 
 /**
  * How long a session lives (OWASP ASVS 5.0 V7.3; NIST SP 800-63B-4 AAL2 asks for reauthentication
@@ -37,6 +47,10 @@ export const SESSION_LIMITS: Readonly<Record<'person' | 'display', { idleMs: num
 const limitsOf = (role: Role) => SESSION_LIMITS[role === 'display' ? 'display' : 'person'];
 /** last use is written at most this often (a write per request would be a write per request) */
 const TOUCH_EVERY_MS = 60_000;
+
+const principalOf = (user: User, tokenHash: string, csrfToken: string): Principal => ({
+  userId: user.id, username: user.username, role: user.role, depots: user.depots, tokenHash, csrfToken, mustChangePassword: user.mustChangePassword,
+});
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -63,7 +77,7 @@ export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo
       return null;
     }
     if (touch && now - session.lastUsedAt > TOUCH_EVERY_MS) sessions.touch(tokenHash, now, endOf(user.role, session.createdAt, now));
-    return { userId: user.id, username: user.username, role: user.role, depots: user.depots, tokenHash, csrfToken: session.csrfToken };
+    return principalOf(user, tokenHash, session.csrfToken);
   }
 
   return {
@@ -79,7 +93,7 @@ export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo
       const now = clock.now();
       const tokenHash = hashToken(token);
       sessions.create(tokenHash, { userId: user.id, csrfToken, createdAt: now, lastUsedAt: now, expiresAt: endOf(user.role, now, now) });
-      return { token, principal: { userId: user.id, username: user.username, role: user.role, depots: user.depots, tokenHash, csrfToken } };
+      return { token, principal: principalOf(user, tokenHash, csrfToken) };
     },
 
     /** the principal behind a bearer token (or the session cookie), or null if unknown, expired or disabled; counts as use */
@@ -98,18 +112,35 @@ export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo
       sessions.delete(p.tokenHash);
     },
 
-    async createUser(u: { username: string; password: string; role: Role; depots: string[] | null }): Promise<User> {
-      return users.create({ username: u.username, passwordHash: await hasher.hash(u.password), role: u.role, depots: u.depots }, clock.now());
+    /** a new account, its password held to the policy; `mustChangePassword` for a password someone else chose */
+    async createUser(u: { username: string; password: string; role: Role; depots: string[] | null; mustChangePassword?: boolean }): Promise<User> {
+      checkPassword(u.password, u.username);
+      return users.create({ username: u.username, passwordHash: await hasher.hash(u.password), role: u.role, depots: u.depots, mustChangePassword: u.mustChangePassword ?? false }, clock.now());
+    },
+
+    /**
+     * A person changes their own password: the current one again, a new one the policy accepts. The
+     * flag to change it goes, and every other session of the account ends (the caller drops their
+     * sockets); the session that made the change stays.
+     */
+    async changePassword(p: Principal, currentPassword: string, newPassword: string): Promise<Principal> {
+      const stored = users.passwordHashOf(p.userId);
+      if (!stored || !(await hasher.verify(stored, currentPassword))) throw new ActionError(400, 'wrong_password', 'currentPassword: not your current password');
+      checkPassword(newPassword, p.username, 'newPassword');
+      if (newPassword === currentPassword) throw new ActionError(400, 'password_unchanged', 'newPassword: must differ from the current password');
+      users.update(p.userId, { passwordHash: await hasher.hash(newPassword), mustChangePassword: false }, clock.now());
+      sessions.deleteForUserExcept(p.userId, p.tokenHash);
+      return { ...p, mustChangePassword: false };
     },
 
     /**
      * On first start, create `admin` with ADMIN_PASSWORD or a random password that the caller prints
-     * once. Returns the generated password, or null when nothing was generated.
+     * once and that must be changed at the first login. Returns the generated password, if any.
      */
     async ensureFirstAdmin(password: string | undefined): Promise<{ created: boolean; generatedPassword: string | null }> {
       if (users.count() > 0) return { created: false, generatedPassword: null };
-      const generated = password ? null : randomBytes(12).toString('base64url');
-      await this.createUser({ username: 'admin', password: password ?? (generated as string), role: 'admin', depots: null });
+      const generated = password ? null : randomBytes(18).toString('base64url');
+      await this.createUser({ username: 'admin', password: password ?? (generated as string), role: 'admin', depots: null, mustChangePassword: generated !== null });
       return { created: true, generatedPassword: generated };
     },
 
