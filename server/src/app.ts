@@ -12,6 +12,7 @@ import type { AuthService } from './services/auth-service.js';
 import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';
 import type { UserAdmin } from './services/user-admin.js';
+import { createLoginThrottle, type LoginLimits } from './services/login-throttle.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
@@ -50,7 +51,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** PUBLIC_ORIGIN: the board's origins behind a reverse proxy; empty = the request's Host */
   publicOrigins?: readonly string[];
-  loginLimit?: number;
+  /** login throttling windows (tests shrink them); defaults in services/login-throttle.ts */
+  loginLimits?: Partial<LoginLimits>;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
 }
@@ -79,7 +81,7 @@ export function createApp(deps: AppDeps) {
     auth: deps.auth, logger: logger.child({ component: 'auth' }), secureCookies: deps.secureCookies ?? false, audit: deps.audit, clock: deps.clock,
     onLogout: (tokenHash) => late.sockets?.disconnectSession(tokenHash),
     onPasswordChanged: (userId, keep) => late.sockets?.disconnectUserExcept(userId, keep),
-    ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}),
+    throttle: createLoginThrottle({ clock: deps.clock, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) }),
   }));
   app.use('/api', requireAuth(deps.auth));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
