@@ -19,6 +19,7 @@ import type { LiveState } from './services/live-state.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { Clock } from './ports/clock.js';
 import { requireAuth } from './http/auth-middleware.js';
+import { restActionLimit } from './http/action-limit.js';
 import { createAuthRouter } from './http/auth-router.js';
 import { createDepotsRouter } from './http/depots-router.js';
 import { createEngineerRouter } from './http/engineer-router.js';
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps) {
     onPasswordChanged: (userId, keep) => late.sockets?.disconnectUserExcept(userId, keep),
     throttle: createLoginThrottle({ clock: deps.clock, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) }),
   }));
-  app.use('/api', requireAuth(deps.auth));
+  app.use('/api', requireAuth(deps.auth), restActionLimit());
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });

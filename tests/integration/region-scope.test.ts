@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../config/loader.js';
-import type { LiveBatch, RegionSummary, Snapshot } from '../../server/src/contracts/api.js';
+import { isRateLimited, type LiveBatch, type RateLimitedReply, type RegionSummary, type Snapshot } from '../../server/src/contracts/api.js';
 import { SMALL_SITE_YAML } from '../helpers/site.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
 
@@ -61,7 +61,8 @@ describe('region roll-ups are computed from the depots the caller may see', () =
     expect(officerR1.readiness).toBe('not_ready');
 
     onlyD1((await t.api<RegionSummary[]>('/api/regions', guard)).body);
-    const resync = await new Promise<Snapshot>((r) => sock.emit('live:resync', r));
+    const resync = await new Promise<Snapshot | RateLimitedReply>((r) => sock.emit('live:resync', r));
+    if (isRateLimited(resync)) throw new Error('resync refused');
     onlyD1(resync.regions);
     const fresh = t.socket(guard);
     onlyD1((await new Promise<Snapshot>((r) => fresh.once('live:snapshot', r))).regions);

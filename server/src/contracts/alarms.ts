@@ -198,7 +198,7 @@ export const rangeQuerySchema = z.object({
 export const alarmIdSchema = id;
 
 /** Socket.IO actions: the same use cases as REST, answered through the ack callback. */
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string; retryAfterMs?: number };
 export interface AlarmClientEvents {
   'incident:ack': (req: { id: string; note?: string; alarms?: { id: string; raisedAt: number | null }[] }, ack: (r: ActionResult<IncidentAckResult>) => void) => void;
   'incident:note': (req: { id: string; note: string }, ack: (r: ActionResult<IncidentView>) => void) => void;

@@ -156,7 +156,10 @@ export interface ServerToClientEvents {
   'live:batch': (b: LiveBatch) => void;
   'session:expired': () => void;
 }
+/** what a socket event over its budget is answered with (operator actions: the same fields as a failed ActionResult) */
+export interface RateLimitedReply { ok: false; status: 429; error: 'rate_limited'; message: string; retryAfterMs: number }
+export const isRateLimited = (r: unknown): r is RateLimitedReply => typeof r === 'object' && r !== null && (r as { error?: unknown }).error === 'rate_limited';
 export interface ClientToServerEvents extends AlarmClientEvents {
-  /** ask for a fresh snapshot (after a reconnect or a gap) */
-  'live:resync': (ack: (s: Snapshot) => void) => void;
+  /** ask for a fresh snapshot (after a reconnect or a gap); over the socket's budget, `rate_limited` */
+  'live:resync': (ack: (s: Snapshot | RateLimitedReply) => void) => void;
 }

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, LiveBatch, ServerToClientEvents, Snapshot } from '../contracts/api.js';
+import type { ClientToServerEvents, LiveBatch, RateLimitedReply, ServerToClientEvents, Snapshot } from '../contracts/api.js';
 import {
   ackRequestSchema, actionIdSchema, assignRequestSchema, incidentAckRequestSchema, maintenanceEndSchema, maintenanceRequestSchema, noteRequestSchema,
   outOfServiceRequestSchema, shelveRequestSchema, type ActionResult, type FloodStatus, type MaintenanceView,
@@ -12,10 +12,13 @@ import type { AlarmUpdate } from '../services/alarm-service.js';
 import type { AlarmActions } from '../services/alarm-actions.js';
 import { Coalescer } from './coalescer.js';
 import { toActionResult } from './action-result.js';
+import { createEventLimits } from './event-limits.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 interface SocketData { principal: Principal; coalescer: Coalescer }
+
+const rateLimited = (retryAfterMs: number): RateLimitedReply => ({ ok: false, status: 429, error: 'rate_limited', message: `too many requests on this connection; retry in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs });
 
 export const depotRoom = (depotId: string) => `depot:${depotId}`;
 
@@ -32,6 +35,8 @@ export interface LiveSocketDeps {
   logger: Logger;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
+  /** per-socket event budgets; defaults in event-limits.ts */
+  eventLimits?: Parameters<typeof createEventLimits>[0];
 }
 
 /**
@@ -41,6 +46,7 @@ export interface LiveSocketDeps {
  */
 export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
   const { auth, live, logger } = deps;
+  const limits = createEventLimits(deps.eventLimits);
 
   // Only `auth.token` authenticates a socket. The session cookie does not: a browser attaches it to a
   // WebSocket opened by any page, so a cookie-only socket is how cross-site hijacking works.
@@ -66,10 +72,13 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     socket.emit('live:snapshot', snapshotFor(principal));
     socket.on('live:resync', (ack) => {
       if (typeof ack !== 'function') return;
-      const p = current(socket);
-      if (!p) return;
-      socket.data.coalescer.clear(); // the snapshot supersedes anything buffered
-      ack(snapshotFor(p));
+      void limits.take('resync', socket.id).then((retryAfterMs) => {
+        if (retryAfterMs !== null) { ack(rateLimited(retryAfterMs)); return; }
+        const p = current(socket);
+        if (!p) return;
+        socket.data.coalescer.clear(); // the snapshot supersedes anything buffered
+        ack(snapshotFor(p));
+      }).catch((err: unknown) => logger.error({ err }, 'live:resync failed'));
     });
     // the same use cases and the same schemas as REST; a bad payload is answered 400, never thrown
     const a = deps.actions;
@@ -87,7 +96,10 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     socket.on('maintenance:start', (req, ack) => act(socket, ack, (p) => a.startMaintenance(p, maintenanceRequestSchema.parse(req), deps.knownDevice)));
     socket.on('maintenance:end', (req, ack) => act<MaintenanceView>(socket, ack, (p) => a.endMaintenance(p, maintenanceEndSchema.parse(req).id)));
     deps.onClients?.(io.engine.clientsCount);
-    socket.on('disconnect', () => deps.onClients?.(io.engine.clientsCount));
+    socket.on('disconnect', () => {
+      deps.onClients?.(io.engine.clientsCount);
+      void limits.forget(socket.id);
+    });
     logger.debug({ user: principal.username, id: socket.id }, 'live client connected');
   });
 
@@ -99,13 +111,17 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
     return p;
   }
 
-  /** an operator action: on a live session only, answered with a typed result through the ack */
+  /** an operator action: within the socket's budget and on a live session only, answered with a typed result through the ack */
   function act<T>(socket: LiveSocket, ack: unknown, f: (p: Principal) => T): void {
-    const p = current(socket);
-    const result: ActionResult<T> = p
-      ? toActionResult(() => f(p), logger)
-      : { ok: false, status: 401, error: 'session_expired', message: 'your session has ended; log in again' };
-    if (typeof ack === 'function') (ack as (r: ActionResult<T>) => void)(result);
+    const answer = (r: ActionResult<T>) => { if (typeof ack === 'function') (ack as (r: ActionResult<T>) => void)(r); };
+    void limits.take('action', socket.id).then((retryAfterMs) => {
+      if (retryAfterMs !== null) { answer(rateLimited(retryAfterMs)); return; }
+      const p = current(socket);
+      answer(p ? toActionResult(() => f(p), logger) : { ok: false, status: 401, error: 'session_expired', message: 'your session has ended; log in again' });
+    }).catch((err: unknown) => {
+      logger.error({ err }, 'socket action failed');
+      answer({ ok: false, status: 500, error: 'internal', message: 'internal error' });
+    });
   }
 
   function expire(socket: LiveSocket): void {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
+import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, RateLimitedReply, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
 
 /**
  * The live feed over Socket.IO: a snapshot on join, then coalesced batches. The board must never
@@ -33,6 +33,7 @@ type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketFactory = (opts: { auth: { token: string } }) => BoardSocket;
 
 const RESYNC_TIMEOUT_MS = 10_000;
+const isRateLimited = (r: Snapshot | RateLimitedReply): r is RateLimitedReply => 'error' in r && r.error === 'rate_limited';
 const ACTION_TIMEOUT_MS = 6_000;
 
 export function connectLive(token: string, h: LiveHandlers, now: () => number = Date.now, factory?: SocketFactory): LiveConnection {
@@ -53,9 +54,15 @@ export function connectLive(token: string, h: LiveHandlers, now: () => number = 
     set('live');
     // the join snapshot covers the first connection; after a gap, ask again so nothing missed stays stale
     if (connectedOnce) {
-      socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: Snapshot) => {
-        if (!err && snap) h.snapshot(snap);
-      });
+      const resync = (): void => {
+        socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: Snapshot | RateLimitedReply) => {
+          if (err || !snap) return;
+          // over this connection's budget: ask again when the server says it will answer
+          if (isRateLimited(snap)) { setTimeout(() => { if (!closed && socket.connected) resync(); }, snap.retryAfterMs); return; }
+          h.snapshot(snap);
+        });
+      };
+      resync();
     }
     connectedOnce = true;
   });
