@@ -89,13 +89,14 @@ describe('pages per role', () => {
   it('lands each role on its own page', () => {
     expect(landing('guard')).toEqual({ name: 'guard' });
     expect(landing('officer')).toEqual({ name: 'desk', incident: null });
-    expect(landing('admin')).toEqual({ name: 'admin-users' });
+    expect(landing('admin')).toEqual({ name: 'wall' });
     expect(landing('display')).toEqual({ name: 'wall' });
   });
 
   it('gives the display the wall only and keeps every role off pages it cannot use', () => {
     expect(navFor('display').map((n) => n.route.name)).toEqual(['wall']);
     expect(navFor('guard').map((n) => n.route.name)).toEqual(['guard', 'wall']);
+    expect(navFor('admin').map((n) => n.route.name)).toEqual(['wall', 'admin-users', 'admin-audit']);
     expect(mayOpen('display', { name: 'desk', incident: null })).toBe(false);
     expect(mayOpen('guard', { name: 'admin-users' })).toBe(false);
     expect(mayOpen('officer', { name: 'admin-audit' })).toBe(true);
