@@ -209,9 +209,9 @@ describe('the user form', () => {
     expect(depotsFor('officer', false, ['K101'])).toBe('all');
     expect(scopeDraft('all')).toEqual({ all: true, picked: [] });
     expect(scopeDraft(['K101'])).toEqual({ all: false, picked: ['K101'] });
-    expect(userProblems({ username: 'wall1', password: 'long-enough-pw', role: 'display', depots: [], all: false }, { creating: true }))
+    expect(userProblems({ username: 'wall1', password: 'long-enough-password', role: 'display', depots: [], all: false }, { creating: true }))
       .toEqual({ depots: 'users.needDepotDisplay' });
-    expect(userProblems({ username: 'wall1', password: 'long-enough-pw', role: 'display', depots: [], all: true }, { creating: true })).toEqual({});
+    expect(userProblems({ username: 'wall1', password: 'long-enough-password', role: 'display', depots: [], all: true }, { creating: true })).toEqual({});
   });
 
   it('reports every problem at once, like the server', () => {
