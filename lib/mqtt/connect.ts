@@ -1,3 +1,4 @@
+import { withoutCredentials } from '../logger.js';
 import { hostname } from 'node:os';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger.js';
@@ -63,15 +64,8 @@ export function connectMqtt(opts: MqttConnectOptions): MqttClient {
 }
 
 /** `mqtt://user:secret@host` → `mqtt://user:***@host`: credentials never reach a log line. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid URL>';
-  }
-}
+/** a broker URL fit for logs: the logger's one redaction of credentials */
+export const redactUrl = withoutCredentials;
 
 /**
  * The default MQTT client id of a process role on this host ("depotwatch-centre-<host>"): stable across

@@ -12,12 +12,14 @@ import type { AuthService } from './services/auth-service.js';
 import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';
 import type { UserAdmin } from './services/user-admin.js';
+import { createLoginThrottle, type LoginLimits } from './services/login-throttle.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { Clock } from './ports/clock.js';
 import { requireAuth } from './http/auth-middleware.js';
+import { restActionLimit } from './http/action-limit.js';
 import { createAuthRouter } from './http/auth-router.js';
 import { createDepotsRouter } from './http/depots-router.js';
 import { createEngineerRouter } from './http/engineer-router.js';
@@ -30,6 +32,7 @@ import { createAlarmHealthRouter } from './http/alarm-health-router.js';
 import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
+import { originGuard } from './realtime/origin.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
 
 export interface AppDeps {
@@ -55,7 +58,10 @@ export interface AppDeps {
   /** the built board (dist/web); absent in API-only tests */
   webRoot?: string;
   secureCookies?: boolean;
-  loginLimit?: number;
+  /** PUBLIC_ORIGIN: the board's origins behind a reverse proxy; empty = the request's Host */
+  publicOrigins?: readonly string[];
+  /** login throttling windows (tests shrink them); defaults in services/login-throttle.ts */
+  loginLimits?: Partial<LoginLimits>;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
 }
@@ -83,9 +89,10 @@ export function createApp(deps: AppDeps) {
   app.use('/api/auth', createAuthRouter({
     auth: deps.auth, logger: logger.child({ component: 'auth' }), secureCookies: deps.secureCookies ?? false, audit: deps.audit, clock: deps.clock,
     onLogout: (tokenHash) => late.sockets?.disconnectSession(tokenHash),
-    ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}),
+    onPasswordChanged: (userId, keep) => late.sockets?.disconnectUserExcept(userId, keep),
+    throttle: createLoginThrottle({ clock: deps.clock, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) }),
   }));
-  app.use('/api', requireAuth(deps.auth));
+  app.use('/api', requireAuth(deps.auth), restActionLimit());
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
@@ -105,7 +112,10 @@ export function createApp(deps: AppDeps) {
 
   const http: HttpServer = createServer(app);
   // a wall display must notice a dead link in seconds, not after the default 45 s
-  const io: LiveServer = new IoServer(http, { serveClient: false, cors: { origin: false }, pingInterval: 5000, pingTimeout: 5000 });
+  const io: LiveServer = new IoServer(http, {
+    serveClient: false, cors: { origin: false }, pingInterval: 5000, pingTimeout: 5000,
+    allowRequest: originGuard(deps.publicOrigins ?? [], (origin) => logger.debug({ origin }, 'live connection from a foreign origin refused')),
+  });
   const sockets = attachLiveSockets(io, {
     auth: deps.auth, live: deps.live, alarms: deps.alarms, actions: deps.actions, logger: logger.child({ component: 'live' }),
     knownDevice: (depot, device) => hasDevice(deps.index(), depot, device),

@@ -57,7 +57,7 @@ export async function runCentre(opts: RunOptions = {}): Promise<void> {
   const boardUrl = `http://localhost:${system.httpPort}/`;
   if (system.generatedAdminPassword) {
     // printed once, on the first start only; it is not stored anywhere in clear
-    process.stdout.write(`\n  First start: user "admin" created with password  ${system.generatedAdminPassword}\n  Change it after logging in.\n`);
+    process.stdout.write(`\n  First start: user "admin" created with password  ${system.generatedAdminPassword}\n  You will be asked to change it at the first login.\n`);
   }
   if (system.firstStart) {
     let made: DemoUser[] | null = null;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, logEnvShape, mqttEnvShape, optionalString, parseEnvWith, port } from '../../lib/env.js';
 
 export { EnvError } from '../../lib/env.js';
+import { passwordProblem } from './domain/password-policy.js';
 
 /**
  * SPEC §9 environment variables (plus a few operational ones), parsed once in main.ts and passed
@@ -37,7 +38,11 @@ export const envSchema = z.object({
   TELEMETRY_QUEUE_MAX_BYTES: byteSize.default(2 * 1024 ** 3),
   CONFIG_DIR: z.string().min(1).default('./config'),
   WEB_DIR: z.string().min(1).default('./dist/web'),
-  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** the first admin's password; held to the same policy as every account (domain/password-policy.ts) */
+  ADMIN_PASSWORD: z.string().optional().superRefine((v, ctx) => {
+    const problem = v === undefined ? null : passwordProblem(v, 'admin');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+  }),
   /** number of simulated depots; unset: every configured depot when the broker is embedded, none otherwise */
   SIMULATE: z.coerce.number().int().min(0).max(10_000).optional(),
   /** multiplies simulated reporting intervals (0.1 = ten times faster) */
@@ -53,9 +58,22 @@ export const envSchema = z.object({
   DEMO_USERS: bool.optional(),
   // LOG_LEVEL, LOG_FORMAT (json | pretty; unset: pretty on a terminal)
   ...logEnvShape,
+  /**
+   * the board's public origins (comma-separated, e.g. https://depotwatch.lan) when a reverse proxy
+   * rewrites Host; unset: a live connection must come from the host it addresses
+   */
+  PUBLIC_ORIGIN: z.string().min(1).optional().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try { parsePublicOrigins(v); } catch { ctx.addIssue({ code: 'custom', message: 'a comma-separated list of origins such as https://depotwatch.lan' }); }
+  }).transform((v) => (v === undefined ? [] : parsePublicOrigins(v))),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** PUBLIC_ORIGIN's comma-separated list, each reduced to its origin (scheme://host[:port]); throws on a non-URL */
+export function parsePublicOrigins(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => new URL(s).origin);
+}
 
 export function parseEnv(env: Record<string, string | undefined>): Readonly<Env> {
   return parseEnvWith(envSchema, env);

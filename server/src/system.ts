@@ -5,7 +5,7 @@ import { DiscoveryRegistry } from './ingest/discovery.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createApp, type App } from './app.js';
 import { argon2Hasher } from './adapters/argon2.js';
-import type { Logger } from './adapters/logger.js';
+import { withoutCredentials, type Logger } from './adapters/logger.js';
 import { createMetrics } from './adapters/metrics.js';
 import { isLoopback, startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
 import { openStateDb } from './adapters/sqlite/state-db.js';
@@ -28,8 +28,10 @@ import { initTelemetryStore } from './services/telemetry-init.js';
 import { NOTHING_SIDELINED, type DepotSideline } from './domain/sideline.js';
 import { connectCentreMqtt, firstConnection, openDurableWriter } from './ingest/durable-path.js';
 import { deferPubacks } from '../../lib/mqtt/deferred-acks.js';
-import { redactUrl } from '../../lib/mqtt/connect.js';
 import type { Env } from './settings.js';
+
+/** how often open sockets are checked against their session's idle and absolute end */
+const SESSION_CHECK_MS = 30_000;
 
 export interface System {
   site: SiteConfig;
@@ -51,7 +53,7 @@ export interface System {
  * Builds and starts every component in dependency order; stop() takes them down in reverse, draining
  * the telemetry queue before the store closes.
  */
-export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number } = {}): Promise<System> {
+export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number; sessionCheckMs?: number } = {}): Promise<System> {
   const clock = opts.clock ?? systemClock;
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -130,7 +132,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const subscribed = ingest.start();
     // a broker that is down does not stop the start: /readyz says 503 until it is reachable
     if (await firstConnection(mqtt, 5000)) await Promise.race([subscribed, new Promise((r) => setTimeout(r, 5000).unref())]);
-    else logger.warn({ mqtt: redactUrl(mqttUrl) }, 'MQTT broker not reachable yet; starting anyway and retrying');
+    else logger.warn({ mqtt: withoutCredentials(mqttUrl) }, 'MQTT broker not reachable yet; starting anyway and retrying');
     stops.push(() => ingest.stop());
 
     const users = createUserRepo(stateDb);
@@ -161,7 +163,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const liveApp = createApp({
       auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), users: userAdmin, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
-      secureCookies: env.SECURE_COOKIES,
+      secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: (f) => discovery.list(f),
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),
@@ -193,13 +195,22 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       }
     }, 1000);
     stops.push(() => clearInterval(alarmTick));
+    // an open socket ends with its session: idle and absolute lifetimes are checked this often
+    const sessionCheck = setInterval(() => {
+      try {
+        liveApp.sockets.recheckSessions();
+      } catch (err) {
+        logger.error({ err }, 'session re-check failed');
+      }
+    }, opts.sessionCheckMs ?? SESSION_CHECK_MS);
+    stops.push(() => clearInterval(sessionCheck));
     const purge = setInterval(() => auth.purgeExpired(), 3600_000);
     purge.unref();
     stops.push(() => clearInterval(purge));
 
     const httpPort = await liveApp.listen(env.HTTP_PORT, env.HTTP_HOST);
     stops.push(() => liveApp.close());
-    logger.info({ port: httpPort, mqtt: redactUrl(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
+    logger.info({ port: httpPort, mqtt: withoutCredentials(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
 
 
     return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, firstStart, stop };

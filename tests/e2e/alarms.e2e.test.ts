@@ -62,7 +62,7 @@ beforeAll(async () => {
   host = new URL(ts.base).host;
   adminToken = await ts.login();
   for (const u of USERS) {
-    const r = await ts.api<UserView>('/api/users', adminToken, { method: 'POST', body: JSON.stringify(u) });
+    const r = await ts.api<UserView>('/api/users', adminToken, { method: 'POST', body: JSON.stringify({ ...u, mustChangePassword: false }) });
     expect(r.status).toBe(201);
   }
   browser = await chromium.launch({

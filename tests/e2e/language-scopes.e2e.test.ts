@@ -81,7 +81,7 @@ describe('depot scopes on the admin page', () => {
 
 describe('the Vietnamese wall in its own words', () => {
   it('ticker and tiles carry no English alarm words; the same alarms read in English after a switch', async () => {
-    const r = await ts!.api<UserView>('/api/users', adminToken, { method: 'POST', body: JSON.stringify({ username: 'wall-all', password: 'wall-all-password', role: 'display', depots: 'all' }) });
+    const r = await ts!.api<UserView>('/api/users', adminToken, { method: 'POST', body: JSON.stringify({ username: 'wall-all', password: 'wall-all-password', role: 'display', depots: 'all', mustChangePassword: false }) });
     expect(r.status).toBe(201);
     const wall = await login('wall-all', 'wall-all-password');
     await wall.waitForSelector('[data-testid="alarm-ticker"]');

@@ -8,6 +8,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../server/sr
 import { silentLogger } from '../../server/src/adapters/logger.js';
 import { parseEnv } from '../../server/src/settings.js';
 import { startSystem, type System } from '../../server/src/system.js';
+import type { Clock } from '../../server/src/ports/clock.js';
 import { startDemoSimulator } from '../../demo/simulate.js';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
@@ -27,13 +28,16 @@ export interface TestSystem {
  * The whole DepotWatch (ingest, stores, live state, HTTP, Socket.IO) in this process, on ephemeral
  * ports with a temporary data directory. `env` overrides any variable (MQTT_URL, INFLUX_URL…).
  */
-export async function startTestSystem(opts: { env?: Record<string, string>; site?: SiteConfig; tickMs?: number } = {}): Promise<TestSystem> {
+export async function startTestSystem(opts: { env?: Record<string, string>; site?: SiteConfig; tickMs?: number; clock?: Clock; sessionCheckMs?: number } = {}): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'depotwatch-test-'));
   const env = parseEnv({
     HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, SIMULATE: '0',
     ADMIN_PASSWORD, WEB_DIR: join(dataDir, 'no-web'), LOG_LEVEL: 'silent', ...opts.env,
   });
-  const system = await startSystem(env, silentLogger, { ...(opts.site ? { site: opts.site } : {}), tickMs: opts.tickMs ?? 50 });
+  const system = await startSystem(env, silentLogger, {
+    ...(opts.site ? { site: opts.site } : {}), tickMs: opts.tickMs ?? 50,
+    ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.sessionCheckMs ? { sessionCheckMs: opts.sessionCheckMs } : {}),
+  });
   // the demo's composition: simulated depots beside the centre when SIMULATE asks for them
   const stopSimulator = await startDemoSimulator(system, env, silentLogger);
   const base = `http://127.0.0.1:${system.httpPort}`;
@@ -66,6 +70,13 @@ export async function startTestSystem(opts: { env?: Record<string, string>; site
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** a clock the test moves by hand: time windows without sleeps */
+export class FakeClock implements Clock {
+  constructor(private t: number = Date.now()) {}
+  now(): number { return this.t; }
+  advance(ms: number): void { this.t += ms; }
 }
 
 /** polls `probe` until it returns a truthy value or `timeoutMs` passes */

@@ -16,7 +16,7 @@ describe('alarms and incidents end to end', () => {
     t = await startTestSystem({ site: smallSite() });
     admin = await t.login();
     const mk = async (username: string, role: string, depots: string[] | null) => {
-      const r = await t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username, password: `${username}-password`, role, depots }) });
+      const r = await t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username, password: `${username}-password`, role, depots, mustChangePassword: false }) });
       expect(r.status).toBe(201);
       return t.login(username, `${username}-password`);
     };

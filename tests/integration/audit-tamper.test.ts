@@ -25,7 +25,7 @@ describe('the audit chain against an edited database file', () => {
     t = await startTestSystem({ site: smallSite(), env: { DATA_DIR: dataDir } });
     admin = await t.login();
     for (const u of ['officer1', 'officer2']) {
-      expect((await t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username: u, password: `${u}-password-long`, role: 'officer', depots: null }) })).status).toBe(201);
+      expect((await t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username: u, password: `${u}-password-long`, role: 'officer', depots: null, mustChangePassword: false }) })).status).toBe(201);
       await t.login(u, `${u}-password-long`);
     }
   });
@@ -89,7 +89,7 @@ describe('the audit chain against an edited database file', () => {
     const entries = (await t.api<AuditEntry[]>('/api/audit?limit=50', admin)).body;
     expect(entries.some((e) => e.action === 'audit.verify' && e.actor === 'admin')).toBe(true);
     expect(entries.find((e) => e.action === 'audit.read')).toMatchObject({ actor: 'admin', detail: { limit: 1, returned: 1 } });
-    const guard = await t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username: 'guard1', password: 'guard1-password-long', role: 'guard', depots: ['D1'] }) });
+    const guard = await t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username: 'guard1', password: 'guard1-password-long', role: 'guard', depots: ['D1'], mustChangePassword: false }) });
     expect(guard.status).toBe(201);
     expect((await t.api('/api/audit/verify', await t.login('guard1', 'guard1-password-long'))).status).toBe(403);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveSnapshot, SequencedBatch } from '../../server/src/contracts/api.js';
+import { isRateLimited, type LiveSnapshot, type RateLimitedReply, type SequencedBatch } from '../../server/src/contracts/api.js';
 import { smallSite } from '../helpers/site.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
 
@@ -42,7 +42,9 @@ describe('live sequence numbers', () => {
     s.on('live:batch', (b: SequencedBatch) => seqs.push(b.seq));
     await reading(30);
     await waitFor(() => seqs.length >= 1, 10_000, 'a batch');
-    const resync = await new Promise<LiveSnapshot>((r) => s.emit('live:resync', r));
+    const reply = await new Promise<LiveSnapshot | RateLimitedReply>((r) => s.emit('live:resync', r));
+    if (isRateLimited(reply)) throw new Error('resync refused as rate limited');
+    const resync = reply;
     expect(resync.seq).toBe(seqs.at(-1));
     expect(resync.depots.map((d) => d.id)).toEqual(['D1', 'D2']);
     const before = seqs.length;

@@ -54,7 +54,7 @@ describe('role × scope × action', () => {
     const admin = await ctx.t.login();
     ctx.token = { admin } as Record<Who, string>;
     for (const [who, a] of Object.entries(ACCOUNTS)) {
-      const r = await ctx.t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username: who, password: `${who}-password`, ...a }) });
+      const r = await ctx.t.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ username: who, password: `${who}-password`, mustChangePassword: false, ...a }) });
       expect(r.status).toBe(201);
       ctx.token[who as Who] = await ctx.t.login(who, `${who}-password`);
     }

@@ -43,7 +43,7 @@ describe('restart safety', () => {
     return ((await r.json()) as { token: string }).token;
   };
   const createOfficer = async (base: string, admin: string) => {
-    await fetch(`${base}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'duty', password: 'duty-officer-pw', role: 'officer' }) });
+    await fetch(`${base}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'duty', password: 'duty-officer-pw', role: 'officer', mustChangePassword: false }) });
     const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'duty', password: 'duty-officer-pw' }) });
     return ((await r.json()) as { token: string }).token;
   };

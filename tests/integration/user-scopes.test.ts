@@ -16,7 +16,7 @@ let n = 0;
 const create = (role: string, depots: unknown) => {
   const body: Record<string, unknown> = { username: `scope-${role}-${++n}`, password: 'long-enough-password', role };
   if (depots !== undefined) body.depots = depots;
-  return t.api<UserView & ApiError>('/api/users', admin, { method: 'POST', body: JSON.stringify(body) }).then((r) => ({ ...r, username: body.username as string }));
+  return t.api<UserView & ApiError>('/api/users', admin, { method: 'POST', body: JSON.stringify({ mustChangePassword: false, ...body }) }).then((r) => ({ ...r, username: body.username as string }));
 };
 const patch = (id: number, body: unknown) => t.api<UserView & ApiError>(`/api/users/${id}`, admin, { method: 'PATCH', body: JSON.stringify(body) });
 const seen = async (username: string) => {

@@ -111,6 +111,7 @@ describe('the audit table in SQLite', () => {
       // an older database: schema as of migration 2, with audit rows and no hash column
       const v2 = openStateDb(path);
       v2.exec('DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; ALTER TABLE audit DROP COLUMN hash;');
+      v2.exec('ALTER TABLE users DROP COLUMN must_change_password;'); // migration 4 (first-login password change) comes after
       v2.pragma('user_version = 2');
       const ins = v2.prepare('INSERT INTO audit (at, actor, action, target, depot, note, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (let i = 0; i < 5; i++) ins.run(100 + i, 'old', 'login', 'user:old', null, null, i % 2 ? '{"ip":"127.0.0.1"}' : null);
@@ -125,7 +126,7 @@ describe('the audit table in SQLite', () => {
       db.close();
       // reopening migrates nothing again
       const again = new Database(path);
-      expect(again.pragma('user_version', { simple: true })).toBe(3);
+      expect(again.pragma('user_version', { simple: true })).toBe(4);
       again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -89,13 +89,14 @@ describe('pages per role', () => {
   it('lands each role on its own page', () => {
     expect(landing('guard')).toEqual({ name: 'guard' });
     expect(landing('officer')).toEqual({ name: 'desk', incident: null });
-    expect(landing('admin')).toEqual({ name: 'admin-users' });
+    expect(landing('admin')).toEqual({ name: 'wall' });
     expect(landing('display')).toEqual({ name: 'wall' });
   });
 
   it('gives the display the wall only and keeps every role off pages it cannot use', () => {
     expect(navFor('display').map((n) => n.route.name)).toEqual(['wall']);
     expect(navFor('guard').map((n) => n.route.name)).toEqual(['guard', 'wall']);
+    expect(navFor('admin').map((n) => n.route.name)).toEqual(['wall', 'admin-users', 'admin-audit']);
     expect(mayOpen('display', { name: 'desk', incident: null })).toBe(false);
     expect(mayOpen('guard', { name: 'admin-users' })).toBe(false);
     expect(mayOpen('officer', { name: 'admin-audit' })).toBe(true);
@@ -208,9 +209,9 @@ describe('the user form', () => {
     expect(depotsFor('officer', false, ['K101'])).toBe('all');
     expect(scopeDraft('all')).toEqual({ all: true, picked: [] });
     expect(scopeDraft(['K101'])).toEqual({ all: false, picked: ['K101'] });
-    expect(userProblems({ username: 'wall1', password: 'long-enough-pw', role: 'display', depots: [], all: false }, { creating: true }))
+    expect(userProblems({ username: 'wall1', password: 'long-enough-password', role: 'display', depots: [], all: false }, { creating: true }))
       .toEqual({ depots: 'users.needDepotDisplay' });
-    expect(userProblems({ username: 'wall1', password: 'long-enough-pw', role: 'display', depots: [], all: true }, { creating: true })).toEqual({});
+    expect(userProblems({ username: 'wall1', password: 'long-enough-password', role: 'display', depots: [], all: true }, { creating: true })).toEqual({});
   });
 
   it('reports every problem at once, like the server', () => {
@@ -220,7 +221,7 @@ describe('the user form', () => {
   });
 
   it('sorts active accounts by role then name', () => {
-    const u = (id: number, username: string, role: 'admin' | 'guard' | 'officer', disabled = false) => ({ id, username, role, depots: 'all' as const, disabled, createdAt: 0, updatedAt: 0 });
+    const u = (id: number, username: string, role: 'admin' | 'guard' | 'officer', disabled = false) => ({ id, username, role, depots: 'all' as const, disabled, mustChangePassword: false, createdAt: 0, updatedAt: 0 });
     expect(sortUsers([u(1, 'z', 'guard'), u(2, 'a', 'officer', true), u(3, 'b', 'officer'), u(4, 'a', 'guard')]).map((x) => x.id)).toEqual([3, 4, 1, 2]);
   });
 });

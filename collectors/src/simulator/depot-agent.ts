@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import { connect as mqttConnect, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { withoutCredentials } from '../../../lib/logger.js';
 import { topics, type CameraHealthPayload, type CollectorStatusPayload, type SensorReadingPayload } from '../../../server/src/contracts/mqtt.js';
 import { BINARY_KINDS, SENSOR_UNITS, type CameraHealth, type SensorKind } from '../../../server/src/contracts/telemetry.js';
 import type { DepotConfig, RulesConfig } from '../../../config/schema.js';
@@ -84,7 +85,7 @@ export class DepotAgent {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`depot ${this.depotId}: no connection to ${this.opts.mqttUrl} within ${timeoutMs} ms`));
+        reject(new Error(`depot ${this.depotId}: no connection to ${withoutCredentials(this.opts.mqttUrl)} within ${timeoutMs} ms`));
       }, timeoutMs);
       const onConnect = () => { cleanup(); resolve(); };
       const cleanup = () => { clearTimeout(timer); client.off('connect', onConnect); };
@@ -156,7 +157,7 @@ export class DepotAgent {
     client.on('connect', () => {
       // Readings are small and latency-sensitive; Nagle would hold them back.
       if (client.stream instanceof Socket) client.stream.setNoDelay(true);
-      this.log.info({ url: mqttUrl }, 'collector connected');
+      this.log.info({ url: withoutCredentials(mqttUrl) }, 'collector connected');
       client.publish(this.statusTopic, JSON.stringify(this.status('online')), { qos: 1, retain: true }, (err) => {
         if (err) this.log.warn({ err }, 'online status not published');
       });

@@ -3,6 +3,7 @@ import { connect as mqttConnect, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { DEFAULT_TOPIC_ROOT } from '../../../server/src/contracts/mqtt.js';
 import type { DepotConfig, SiteConfig } from '../../../config/schema.js';
+import { withoutCredentials } from '../../../lib/logger.js';
 import { DepotAgent } from './depot-agent.js';
 import { resolveScenario, SCENARIO_CONTROL_TOPIC, ScenarioError, scenarioCommandSchema, type ScenarioCommand } from './scenarios.js';
 
@@ -153,7 +154,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     inject,
     stop,
     async start() {
-      log.info({ url: opts.mqttUrl, depots: [...agents.keys()], intervalScale: scale, faults: opts.faults ?? true }, 'simulator starting');
+      log.info({ url: withoutCredentials(opts.mqttUrl), depots: [...agents.keys()], intervalScale: scale, faults: opts.faults ?? true }, 'simulator starting');
       try {
         await startControl();
         await Promise.all([...agents.values()].map(({ agent }) => agent.start()));

@@ -106,7 +106,7 @@ export interface AuditEntry {
  */
 export type DepotScope = 'all' | string[];
 
-export interface UserView { id: number; username: string; role: Role; depots: DepotScope; disabled: boolean; createdAt: number; updatedAt: number }
+export interface UserView { id: number; username: string; role: Role; depots: DepotScope; disabled: boolean; mustChangePassword: boolean; createdAt: number; updatedAt: number }
 
 export interface HandoverReport {
   from: number;
@@ -164,15 +164,20 @@ const depotScopeSchema = z.union([z.literal('all'), z.array(z.string().regex(/^[
 }).nullable().optional();
 export const userCreateSchema = z.object({
   username: z.string().regex(/^[A-Za-z0-9_.-]{2,64}$/, 'letters, digits, _ . - (2–64)'),
-  password: z.string().min(10, 'at least 10 characters').max(256),
+  // length and the common-password list are the password policy's (server/src/domain/password-policy.ts)
+  password: z.string().min(1).max(256),
   role: z.enum(['admin', 'officer', 'guard', 'engineer', 'display']),
   depots: depotScopeSchema,
+  /** default true: the person changes the password the admin gave them at first login */
+  mustChangePassword: z.boolean().optional(),
 });
 export const userUpdateSchema = z.object({
-  password: z.string().min(10, 'at least 10 characters').max(256).optional(),
+  password: z.string().min(1).max(256).optional(),
   role: z.enum(['admin', 'officer', 'guard', 'engineer', 'display']).optional(),
   depots: depotScopeSchema,
   disabled: z.boolean().optional(),
+  /** with a new password, default true (an admin's reset is changed at the next login) */
+  mustChangePassword: z.boolean().optional(),
 }).refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' });
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -193,7 +198,7 @@ export const rangeQuerySchema = z.object({
 export const alarmIdSchema = id;
 
 /** Socket.IO actions: the same use cases as REST, answered through the ack callback. */
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; message: string; retryAfterMs?: number };
 export interface AlarmClientEvents {
   'incident:ack': (req: { id: string; note?: string; alarms?: { id: string; raisedAt: number | null }[] }, ack: (r: ActionResult<IncidentAckResult>) => void) => void;
   'incident:note': (req: { id: string; note: string }, ack: (r: ActionResult<IncidentView>) => void) => void;

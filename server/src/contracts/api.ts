@@ -95,13 +95,25 @@ export interface RegionSummary {
 
 export interface HistoryResponse { intervalMs: number; points: HistoryPoint[]; from: number; to: number }
 
-export interface MeResponse { username: string; role: Role; depots: string[] | null }
+export interface MeResponse {
+  username: string;
+  role: Role;
+  depots: string[] | null;
+  /** true: this session may only change the password (POST /api/auth/password), see /me and log out */
+  mustChangePassword: boolean;
+}
 
 export const loginRequestSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
+/** POST /api/auth/password: the current password again, and the new one (checked by the password policy) */
+export const changePasswordRequestSchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
 export interface LoginResponse { token: string; csrfToken: string; user: MeResponse }
 
 export const historyQuerySchema = z.object({
@@ -153,7 +165,10 @@ export interface ServerToClientEvents {
   'live:batch': (b: SequencedBatch) => void;
   'session:expired': () => void;
 }
+/** what a socket event over its budget is answered with (operator actions: the same fields as a failed ActionResult) */
+export interface RateLimitedReply { ok: false; status: 429; error: 'rate_limited'; message: string; retryAfterMs: number }
+export const isRateLimited = (r: unknown): r is RateLimitedReply => typeof r === 'object' && r !== null && (r as { error?: unknown }).error === 'rate_limited';
 export interface ClientToServerEvents extends AlarmClientEvents {
-  /** ask for a fresh snapshot (after a reconnect or a gap); it carries the sequence number it is current to */
-  'live:resync': (ack: (s: LiveSnapshot) => void) => void;
+  /** ask for a fresh snapshot (after a reconnect or a gap); it carries the sequence number it is current to; over the socket's budget, `rate_limited` */
+  'live:resync': (ack: (s: LiveSnapshot | RateLimitedReply) => void) => void;
 }

@@ -50,6 +50,11 @@ export function visibleDepots(p: Subject): readonly string[] | null {
   }
 }
 
+/** Whether `p`'s scope is the whole site (site-wide roll-ups are theirs as they are). */
+export function seesEveryDepot(p: Subject): boolean {
+  return visibleDepots(p) === null;
+}
+
 /** May `p` do `action`, at `depot` when the action concerns one? */
 export function can(p: Subject, action: Action, depot?: string): boolean {
   return ALLOWED[p.role].has(action) && (depot === undefined || canSeeDepot(p, depot));

@@ -25,15 +25,20 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Every /api route except login: a valid session or 401. A state-changing request that relies on the
  * cookie must also carry the session's CSRF token in X-CSRF-Token; bearer requests cannot be forged
- * by another site, so they need none.
+ * by another site, so they need none. An account that must change its password gets 403
+ * `password_change_required` everywhere but the routes mounted with `duringPasswordChange`
+ * (POST /api/auth/password, GET /api/auth/me, POST /api/auth/logout).
  */
-export function requireAuth(auth: AuthService): RequestHandler {
+export function requireAuth(auth: AuthService, opts: { duringPasswordChange?: boolean } = {}): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const { token, viaCookie } = tokenFrom(req);
     const principal = auth.authenticate(token);
     if (!principal) return next(new HttpError(401, 'unauthorized', 'log in first'));
     if (viaCookie && !SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== principal.csrfToken) {
       return next(new HttpError(403, 'csrf', 'missing or wrong X-CSRF-Token for a cookie session'));
+    }
+    if (principal.mustChangePassword && !opts.duringPasswordChange) {
+      return next(new HttpError(403, 'password_change_required', 'change your password first (POST /api/auth/password)'));
     }
     req.principal = principal;
     next();

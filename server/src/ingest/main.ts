@@ -1,13 +1,12 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadSiteConfig } from '../../../config/loader.js';
 import { logFormat } from '../../../lib/env.js';
-import { createLogger } from '../adapters/logger.js';
+import { createLogger, withoutCredentials } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { telemetryStoreFromEnv } from '../adapters/telemetry-store-from-env.js';
 import { buildSiteIndex } from '../domain/site-index.js';
 import { systemClock } from '../ports/clock.js';
 import { deferPubacks } from '../../../lib/mqtt/deferred-acks.js';
-import { redactUrl } from '../../../lib/mqtt/connect.js';
 import { QueueLockedError } from '../adapters/sqlite/telemetry-queue.js';
 import { EnvError, parseEnv } from '../settings.js';
 import { DiscoveryRegistry } from './discovery.js';
@@ -58,13 +57,13 @@ async function main(): Promise<void> {
   // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
   const subscribed = ingest.start();
   if (await firstConnection(mqtt, 5000)) await subscribed;
-  else logger.warn({ mqtt: redactUrl(env.MQTT_URL) }, 'MQTT broker not reachable yet; retrying');
+  else logger.warn({ mqtt: withoutCredentials(env.MQTT_URL) }, 'MQTT broker not reachable yet; retrying');
   const port = Number(process.env.METRICS_PORT ?? 9464);
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
     metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text), () => res.writeHead(500).end());
   }).listen(port, '127.0.0.1');
-  logger.info({ port, mqtt: redactUrl(env.MQTT_URL), store: store.kind }, 'ingest running');
+  logger.info({ port, mqtt: withoutCredentials(env.MQTT_URL), store: store.kind }, 'ingest running');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -253,6 +253,20 @@ export function createLiveState(deps: {
     return site.regions.map((r) => regionSummary(r, site.depots.filter((d) => d.region === r.id).map((d) => ({ id: d.id, readiness: depots.get(d.id)?.summary?.readiness ?? 'unknown' }))));
   }
 
+  /**
+   * Each region rolled up from the depots `visible` lets the caller see, and only the regions holding
+   * one: a guard of K101 must not learn from "Region 1: 1 not ready" how the other depots fare.
+   */
+  function regionsFor(visible: (id: string) => boolean): RegionSummary[] {
+    const site = deps.index().site;
+    const out: RegionSummary[] = [];
+    for (const r of site.regions) {
+      const mine = site.depots.filter((d) => d.region === r.id && visible(d.id));
+      if (mine.length > 0) out.push(regionSummary(r, mine.map((d) => ({ id: d.id, readiness: depots.get(d.id)?.summary?.readiness ?? 'unknown' }))));
+    }
+    return out;
+  }
+
   return {
     apply,
     noteRejected,
@@ -260,8 +274,8 @@ export function createLiveState(deps: {
     depot: detailOf,
     depots: (visible: (id: string) => boolean = () => true): DepotSummary[] =>
       deps.index().site.depots.filter((d) => visible(d.id)).map((d) => depots.get(d.id)?.summary ?? detailOf(d.id)).filter((d): d is DepotSummary => !!d).map(toSummary),
-    regions: (visible: (id: string) => boolean = () => true): RegionSummary[] =>
-      (regions.length ? regions : computeRegions()).filter((r) => r.depots.some(visible)),
+    /** region roll-ups over the visible depots only; the unfiltered roll-up is shared by everyone who sees all */
+    regions: (visible?: (id: string) => boolean): RegionSummary[] => (visible ? regionsFor(visible) : regions.length ? regions : computeRegions()),
     snapshot(visible: (id: string) => boolean): Pick<Snapshot, 'serverTime' | 'regions' | 'depots'> {
       const site = deps.index().site;
       return {

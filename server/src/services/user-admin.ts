@@ -6,7 +6,7 @@ import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionRepo, UserRepo } from '../ports/users.js';
 import { ActionError } from './alarm-actions.js';
-import type { PasswordHasher } from './auth-service.js';
+import { checkPassword, type PasswordHasher } from './auth-service.js';
 
 /**
  * Users, roles and depot scopes (SPEC §7), admin only. A change to someone's role, scope, password or
@@ -42,15 +42,18 @@ export function createUserAdmin(deps: {
       allow(p);
       return users.list().map(toView);
     },
-    async create(p: Subject & { username: string }, req: { username: string; password: string; role: Role; depots?: DepotScope | null | undefined }): Promise<UserView> {
+    async create(p: Subject & { username: string }, req: { username: string; password: string; role: Role; depots?: DepotScope | null | undefined; mustChangePassword?: boolean | undefined }): Promise<UserView> {
       allow(p);
       const depots = scopeFor(req.role, req.depots);
+      checkPassword(req.password, req.username);
       if (users.findByUsername(req.username)) throw new ActionError(409, 'exists', `user ${req.username} already exists`);
-      const created = users.create({ username: req.username, passwordHash: await deps.hasher.hash(req.password), role: req.role, depots }, clock.now());
-      deps.audit({ at: clock.now(), actor: p.username, action: 'user.create', target: `user:${created.username}`, depot: null, note: null, detail: { role: created.role, depots } });
+      // the admin knows the password they typed: by default its owner replaces it at first login
+      const mustChangePassword = req.mustChangePassword ?? true;
+      const created = users.create({ username: req.username, passwordHash: await deps.hasher.hash(req.password), role: req.role, depots, mustChangePassword }, clock.now());
+      deps.audit({ at: clock.now(), actor: p.username, action: 'user.create', target: `user:${created.username}`, depot: null, note: null, detail: { role: created.role, depots, mustChangePassword } });
       return view(created.id);
     },
-    async update(p: Subject & { username: string; userId: number }, id: number, req: { password?: string | undefined; role?: Role | undefined; depots?: DepotScope | null | undefined; disabled?: boolean | undefined }): Promise<UserView> {
+    async update(p: Subject & { username: string; userId: number }, id: number, req: { password?: string | undefined; role?: Role | undefined; depots?: DepotScope | null | undefined; disabled?: boolean | undefined; mustChangePassword?: boolean | undefined }): Promise<UserView> {
       allow(p);
       const before = users.findById(id);
       if (!before) throw new ActionError(404, 'not_found', `user ${id} not found`);
@@ -62,8 +65,12 @@ export function createUserAdmin(deps: {
       const rescoped = req.depots !== undefined || req.role !== undefined;
       const requested = req.depots !== undefined ? req.depots : SEES_ALL.has(role) ? undefined : (before.depots ?? undefined);
       const depots = rescoped ? scopeFor(role, requested) : before.depots;
+      if (req.password !== undefined) checkPassword(req.password, before.username);
+      // a reset by an admin is changed by its owner at the next login, unless the admin says otherwise
+      const mustChangePassword = req.mustChangePassword ?? (req.password !== undefined && id !== p.userId ? true : undefined);
       const changes = {
         ...(req.password ? { passwordHash: await deps.hasher.hash(req.password) } : {}),
+        ...(mustChangePassword !== undefined ? { mustChangePassword } : {}),
         ...(req.role ? { role: req.role } : {}),
         ...(rescoped ? { depots } : {}),
         ...(req.disabled !== undefined ? { disabled: req.disabled } : {}),
@@ -73,7 +80,7 @@ export function createUserAdmin(deps: {
       deps.dropSockets(id);
       deps.audit({
         at: clock.now(), actor: p.username, action: 'user.update', target: `user:${before.username}`, depot: null, note: null,
-        detail: { role: req.role, depots: req.depots, disabled: req.disabled, passwordChanged: req.password !== undefined },
+        detail: { role: req.role, depots: req.depots, disabled: req.disabled, passwordChanged: req.password !== undefined, mustChangePassword },
       });
       return view(id);
     },

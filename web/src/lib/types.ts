@@ -3,7 +3,7 @@
 export type {
   CameraView, ClientToServerEvents, CollectorView, DepotDetail, DepotSummary, DeviceStatus, HistoryResponse,
   LiveBatch, LoginRequest, LoginResponse, MeResponse, ReadinessLevel, Reason, ReasonCode, RegionSummary, Role,
-  SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError, LiveSnapshot, SequencedBatch,
+  SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError, LiveSnapshot, SequencedBatch, RateLimitedReply, ChangePasswordRequest,
 } from '../../../server/src/contracts/api.js';
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
 export type { MapOutline, MapResponse } from '../../../server/src/contracts/map.js';

@@ -102,6 +102,8 @@ const MIGRATIONS: readonly Migration[] = [
     db.exec(`CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
              CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END;`);
   },
+  // the generated first password (and one an admin set) must be changed at first login
+  `ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openStateDb(path: string): StateDb {

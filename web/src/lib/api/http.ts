@@ -1,5 +1,5 @@
 import type {
-  ApiError, DepotDetail, DepotSummary, HistoryRange, HistoryResponse, LoginRequest, LoginResponse, MeResponse, RegionSummary,
+  ApiError, ChangePasswordRequest, DepotDetail, DepotSummary, HistoryRange, HistoryResponse, LoginRequest, LoginResponse, MeResponse, RegionSummary,
 } from '../types.js';
 
 /**
@@ -50,6 +50,10 @@ export class ApiClient {
   }
   logout(): Promise<void> {
     return this.#request('POST', '/api/auth/logout', {});
+  }
+  /** the signed-in person's own password; answers who they are now (mustChangePassword cleared) */
+  changePassword(req: ChangePasswordRequest): Promise<MeResponse> {
+    return this.#request('POST', '/api/auth/password', req);
   }
   me(): Promise<MeResponse> {
     return this.#request('GET', '/api/auth/me');

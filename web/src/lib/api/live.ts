@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { INITIAL_SEQUENCE, onBatch, onReconnect, onSnapshot, type FeedSequence } from '../transforms/sequence.js';
-import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, LiveSnapshot, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
+import type { ActionResult, AlarmView, ClientToServerEvents, IncidentAckResult, LiveBatch, LiveSnapshot, RateLimitedReply, SeenAlarm, ServerToClientEvents, Snapshot } from '../types.js';
 
 /**
  * The live feed over Socket.IO: a snapshot on join, then coalesced batches. The board must never
@@ -39,6 +39,7 @@ type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketFactory = (opts: { auth: { token: string } }) => BoardSocket;
 
 const RESYNC_TIMEOUT_MS = 10_000;
+const isRateLimited = (r: LiveSnapshot | RateLimitedReply): r is RateLimitedReply => 'error' in r && r.error === 'rate_limited';
 const ACTION_TIMEOUT_MS = 6_000;
 
 export function connectLive(token: string, h: LiveHandlers, now: () => number = Date.now, factory?: SocketFactory): LiveConnection {
@@ -72,11 +73,16 @@ export function connectLive(token: string, h: LiveHandlers, now: () => number = 
   const resync = (): void => {
     if (resyncing || closed || !socket.connected) return;
     resyncing = true;
-    socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: LiveSnapshot) => {
+    socket.timeout(RESYNC_TIMEOUT_MS).emit('live:resync', (err: Error | null, snap?: LiveSnapshot | RateLimitedReply) => {
       resyncing = false;
-      if (!err && snap) takeSnapshot(snap);
+      // over this connection's budget: ask again when the server says it will answer
+      if (!err && snap) {
+        if (isRateLimited(snap)) setTimeout(resync, snap.retryAfterMs);
+        else takeSnapshot(snap);
+        return;
+      }
       // no answer: keep asking while the socket is up; a reconnect asks again anyway
-      else if (seq.phase === 'reloading') resync();
+      if (seq.phase === 'reloading') resync();
     });
   };
 

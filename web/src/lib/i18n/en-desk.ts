@@ -130,7 +130,7 @@ export const enDesk: Readonly<Record<keyof typeof viDesk, string>> = {
   'users.disabledDone': '{name} disabled.',
   'users.enabledDone': '{name} enabled.',
   'users.badUsername': 'Letters, digits, _ . - (2–64 characters)',
-  'users.badPassword': 'At least 10 characters',
+  'users.badPassword': 'At least 15 characters',
   'users.needDepot': 'A guard needs at least one depot',
   'users.needDepotDisplay': 'Tick at least one depot, or choose all depots',
 

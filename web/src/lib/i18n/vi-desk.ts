@@ -128,7 +128,7 @@ export const viDesk = {
   'users.disabledDone': 'Đã khoá {name}.',
   'users.enabledDone': 'Đã mở khoá {name}.',
   'users.badUsername': 'Chữ, số, _ . - (2–64 ký tự)',
-  'users.badPassword': 'Ít nhất 10 ký tự',
+  'users.badPassword': 'Ít nhất 15 ký tự',
   'users.needDepot': 'Bảo vệ phải được giao ít nhất một kho',
   'users.needDepotDisplay': 'Chọn ít nhất một kho, hoặc chọn tất cả kho',
 

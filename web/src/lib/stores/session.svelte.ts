@@ -30,6 +30,20 @@ export class Session {
     return this.#csrf;
   }
 
+  /** signed in, but with a password given by someone else: only the change-password form until it is replaced */
+  get mustChangePassword(): boolean {
+    return this.status === 'authenticated' && this.user?.mustChangePassword === true;
+  }
+
+  /** signed in and free to use the board (the live feed and every page) */
+  get ready(): boolean {
+    return this.status === 'authenticated' && !this.mustChangePassword;
+  }
+
+  async changePassword(api: ApiClient, currentPassword: string, newPassword: string): Promise<void> {
+    this.user = await api.changePassword({ currentPassword, newPassword });
+  }
+
   /** At start: is the saved token still good? A network error keeps it (the server may be restarting). */
   async restore(api: ApiClient): Promise<void> {
     if (!this.token) { this.status = 'anonymous'; return; }

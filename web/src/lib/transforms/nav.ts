@@ -14,7 +14,7 @@ import type { Route, RouteName } from './route.js';
  *   depot        everyone who can view (drill-down from the wall); not in the display's menu
  */
 const PAGES: Readonly<Record<Role, readonly RouteName[]>> = {
-  admin: ['admin-users', 'admin-audit', 'wall', 'depot'],
+  admin: ['wall', 'admin-users', 'admin-audit', 'depot'],
   officer: ['desk', 'wall', 'desk-alarms', 'handover', 'admin-audit', 'depot'],
   guard: ['guard', 'wall', 'depot'],
   engineer: ['wall', 'desk-alarms', 'depot'],
@@ -42,7 +42,8 @@ export function landing(role: Role): Route {
   switch (role) {
     case 'guard': return { name: 'guard' };
     case 'officer': return { name: 'desk', incident: null };
-    case 'admin': return { name: 'admin-users' };
+    // the demo's first login is the admin: it lands on the wall the README shows, the user list is one click away
+    case 'admin': return { name: 'wall' };
     case 'engineer': case 'display': return { name: 'wall' };
   }
 }

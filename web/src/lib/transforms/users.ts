@@ -8,7 +8,8 @@ import type { DepotScope, Role, UserView } from '../types.js';
  */
 export const ROLE_ORDER: readonly Role[] = ['officer', 'guard', 'display', 'engineer', 'admin'];
 const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
-export const PASSWORD_MIN = 10;
+/** the server's policy (server/src/domain/password-policy.ts); the server also refuses common passwords */
+export const PASSWORD_MIN = 15;
 
 export function scopedRole(role: Role): boolean {
   return role === 'guard' || role === 'display';
@@ -36,7 +37,7 @@ export interface UserDraft { username: string; password: string; role: Role; dep
 export function userProblems(d: UserDraft, opts: { creating: boolean }): Partial<Record<'username' | 'password' | 'depots', MessageKey>> {
   const out: Partial<Record<'username' | 'password' | 'depots', MessageKey>> = {};
   if (opts.creating && !USERNAME.test(d.username.trim())) out.username = 'users.badUsername';
-  if ((opts.creating || d.password !== '') && d.password.length < PASSWORD_MIN) out.password = 'users.badPassword';
+  if ((opts.creating || d.password !== '') && [...d.password].length < PASSWORD_MIN) out.password = 'users.badPassword';
   if (d.role === 'guard' && d.depots.length === 0) out.depots = 'users.needDepot';
   if (d.role === 'display' && !(d.all ?? false) && d.depots.length === 0) out.depots = 'users.needDepotDisplay';
   return out;
