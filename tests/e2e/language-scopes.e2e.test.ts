@@ -71,7 +71,12 @@ describe('depot scopes on the admin page', () => {
     const created = (await ts!.api<UserView[]>('/api/users', adminToken)).body.find((u) => u.username === 'wall-k101');
     expect(created?.depots).toEqual(['K101']);
 
+    // a user the admin created replaces the given password at first login, then sees its wall
     const wall = await login('wall-k101', 'wall-k101-password');
+    await wall.waitForSelector('[data-testid="password-form"]');
+    await wall.fill('[data-testid="password-new"]', 'tường K101 phòng trực ban');
+    await wall.fill('[data-testid="password-confirm"]', 'tường K101 phòng trực ban');
+    await wall.click('[data-testid="password-submit"]');
     await wall.waitForSelector('[data-testid="depot-tile-K101"]');
     expect(await wall.locator('[data-testid^="depot-tile-"]').count()).toBe(1);
     await wall.context().close();
