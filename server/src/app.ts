@@ -12,6 +12,7 @@ import type { AuthService } from './services/auth-service.js';
 import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';
 import type { UserAdmin } from './services/user-admin.js';
+import type { ConfigService } from './services/config-service.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
@@ -24,6 +25,7 @@ import { createEngineerRouter } from './http/engineer-router.js';
 import { createAlarmsRouter } from './http/alarms-router.js';
 import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
+import { createConfigRouter } from './http/config-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
@@ -35,6 +37,8 @@ export interface AppDeps {
   actions: AlarmActions;
   alarmStore: AlarmStore;
   users: UserAdmin;
+  /** the site configuration's versions (engineers' routes, SPEC §9) */
+  config: ConfigService;
   /** writes one audit entry (logins, logouts) */
   audit: (a: AuditInput) => void;
   index: () => SiteIndex;
@@ -66,7 +70,10 @@ export function createApp(deps: AppDeps) {
     },
     hsts: false, // air-gapped sites often run plain HTTP on the LAN; HSTS there would lock them out
   }));
-  app.use(express.json({ limit: '64kb' }));
+  // a whole site configuration is larger than any other request: it gets its own limit, read only after
+  // the caller is authenticated (below), so nobody unknown can make the server buffer megabytes
+  const json = express.json({ limit: '64kb' });
+  app.use((req, res, next) => (req.path.startsWith('/api/config') ? next() : json(req, res, next)));
   app.use(cookieParser());
 
   app.use(createOpsRouter({ probe: deps.probe, registry: deps.registry }));
@@ -78,11 +85,13 @@ export function createApp(deps: AppDeps) {
     ...(deps.loginLimit !== undefined ? { loginLimit: deps.loginLimit } : {}),
   }));
   app.use('/api', requireAuth(deps.auth));
+  app.use('/api/config', express.json({ limit: '8mb' }));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));
   app.use('/api', createUsersRouter({ users: deps.users }));
+  app.use('/api', createConfigRouter({ config: deps.config }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

@@ -13,16 +13,17 @@ import type { Role } from '../contracts/api.js';
  *   users             ✓     ·      ·      ·       ·
  *   audit             ✓     ✓      ·      ·       ·
  *   discovered        ✓     ·      ·      ✓       ·
+ *   config            ✓     ·      ·      ✓       ·      (read, change, roll back the site configuration)
  *   ¹ only the depots listed for the user; a display may instead have "all" (domain/depot-scope.ts)
  */
-export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered';
-export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered'];
+export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered' | 'config';
+export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered', 'config'];
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set(['view', 'users', 'audit', 'discovered']),
+  admin: new Set(['view', 'users', 'audit', 'discovered', 'config']),
   officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit']),
   guard: new Set(['view', 'ack', 'note', 'resolve']),
-  engineer: new Set(['view', 'note', 'maintenance', 'discovered']),
+  engineer: new Set(['view', 'note', 'maintenance', 'discovered', 'config']),
   display: new Set(['view']),
 };
 

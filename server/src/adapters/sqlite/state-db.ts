@@ -102,6 +102,18 @@ const MIGRATIONS: readonly Migration[] = [
     db.exec(`CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
              CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END;`);
   },
+  // the site configuration as numbered versions (issue 8): the whole config and its diff to the previous one
+  `CREATE TABLE config_versions (
+     n INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     author TEXT NOT NULL,
+     comment TEXT NOT NULL,
+     source TEXT NOT NULL CHECK (source IN ('provisioned','api','rollback')),
+     rollback_of INTEGER,
+     hash TEXT NOT NULL,     -- sha256 of the canonical config JSON: a provisioned file set is compared by it
+     config TEXT NOT NULL,
+     diff TEXT NOT NULL
+   );`,
 ];
 
 export function openStateDb(path: string): StateDb {
