@@ -116,7 +116,11 @@ export function createConfigService(deps: ConfigServiceDeps) {
      * stored latest version unless the files changed since they were last provisioned, which makes
      * them a new version (source `provisioned`). Returns what runs.
      */
-    provision(files: SiteConfig): AppliedConfig {
+    provision(loaded: SiteConfig): AppliedConfig {
+      // the loader has checked the files already; this freezes whatever the caller passed (tests, tools)
+      const checked = validateSite(loaded);
+      if (!checked.ok) throw new ConfigInvalidError(checked.problems, 'the provisioned configuration is invalid');
+      const files = checked.site;
       const latest = store.latest();
       const fileHash = hashOf(files);
       const provisionedHash = store.latestProvisioned()?.hash;
