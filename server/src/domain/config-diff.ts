@@ -34,6 +34,7 @@ export function diffConfig(before: Json, after: Json): ConfigChange[] {
 }
 
 function walk(a: Json, b: Json, path: string, out: ConfigChange[]): void {
+  if (a === b) return; // equal primitives, or the same (frozen) object: nothing below can differ
   if (isRecord(a) && isRecord(b)) {
     for (const k of Object.keys(a)) {
       if (!(k in b)) out.push({ op: 'remove', path: join(path, k), from: a[k] });
@@ -60,7 +61,8 @@ function walk(a: Json, b: Json, path: string, out: ConfigChange[]): void {
     if (a.length !== b.length || a.some((v, i) => !sameJson(v, b[i]))) out.push({ op: 'change', path, from: a, to: b });
     return;
   }
-  if (!sameJson(a, b)) out.push({ op: 'change', path, from: a, to: b });
+  // different primitives, or a value whose type changed
+  out.push({ op: 'change', path, from: a, to: b });
 }
 
 /** JSON with object keys sorted at every level: equal configurations give equal text (and hash) */

@@ -65,7 +65,7 @@ export function createConfigService(deps: ConfigServiceDeps) {
   };
 
   /** writes version `n` (and its audit entry) atomically; refuses when `base` is no longer the latest */
-  function append(site: SiteConfig, v: { base: number | undefined; author: string; comment: string; source: ConfigSource; rollbackOf?: number; previous: unknown }): ConfigChangeResult & { record: ConfigVersionRecord } {
+  function append(site: SiteConfig, v: { base: number | undefined; author: string; comment: string; source: ConfigSource; rollbackOf?: number; previous: unknown; hash: string }): ConfigChangeResult & { record: ConfigVersionRecord } {
     const diff: ConfigChange[] = v.previous === undefined ? [] : diffConfig(v.previous, site);
     const record = store.transaction(() => {
       const latest = store.latest();
@@ -73,7 +73,7 @@ export function createConfigService(deps: ConfigServiceDeps) {
       if (v.base !== undefined && v.base !== current) throw new ConfigConflictError(v.base, current);
       const rec: ConfigVersionRecord = {
         n: current + 1, at: clock.now(), author: v.author, comment: v.comment, source: v.source, rollbackOf: v.rollbackOf ?? null,
-        hash: hashOf(site), config: site, diff, changes: diff.length,
+        hash: v.hash, config: site, diff, changes: diff.length,
       };
       store.append(rec);
       deps.audit([{
@@ -104,8 +104,9 @@ export function createConfigService(deps: ConfigServiceDeps) {
   function change(site: SiteConfig, v: { base: number | undefined; author: string; comment: string; source: ConfigSource; rollbackOf?: number }): ConfigChangeResult {
     const current = need();
     if (v.base !== undefined && v.base !== current.meta.n) throw new ConfigConflictError(v.base, current.meta.n);
-    if (hashOf(site) === current.meta.hash) return { changed: false, version: current.meta, diff: [] };
-    const r = append(site, { ...v, previous: current.site });
+    const hash = hashOf(site);
+    if (hash === current.meta.hash) return { changed: false, version: current.meta, diff: [] };
+    const r = append(site, { ...v, previous: current.site, hash });
     applyNew(site, r.version);
     return { changed: r.changed, version: r.version, diff: r.diff };
   }
@@ -136,7 +137,7 @@ export function createConfigService(deps: ConfigServiceDeps) {
         logger.error({ version: latest.n, problems: stored.problems }, 'stored configuration no longer passes the schema; provisioning config/*.yaml again');
       }
       const comment = !latest ? 'provisioned from config/*.yaml (first start)' : 'config/*.yaml changed';
-      const r = append(files, { base: undefined, author: SYSTEM, comment, source: 'provisioned', previous: latest?.config });
+      const r = append(files, { base: undefined, author: SYSTEM, comment, source: 'provisioned', previous: latest?.config, hash: fileHash });
       running = { meta: r.version, site: files };
       logger.info({ version: r.version.n, changes: r.diff.length }, 'configuration provisioned from files');
       return running;
