@@ -144,6 +144,8 @@ describe('configuration as data, with versions', () => {
     expect(await sensor('D1', 'SM1')).toBeDefined();
     const stale = await t.api<ConfigConflict>('/api/config/rollback/2', admin, { method: 'POST', body: JSON.stringify({ baseVersion: latest.n }) });
     expect(stale.status).toBe(409);
+    // every version went through the one audit path: the chain still holds
+    expect((await t.api<{ ok: boolean }>('/api/audit/verify', admin)).body).toMatchObject({ ok: true });
   });
 
   it('tells each depot’s edge collector the running version on its retained collector/config', async () => {

@@ -29,7 +29,7 @@ describe('provisioning the configuration from config/*.yaml', () => {
     dbs.push(db);
     const alarms = createSqliteAlarmStore(db);
     const service = createConfigService({ store: createConfigRepo(db), clock: { now: () => (now += 1000) }, logger: silentLogger, audit: (entries) => alarms.commit({ audit: entries }) });
-    return { service, running: service.provision(files), audit: () => alarms.audit({ limit: 100, action: 'config.version' }), close: () => db.close() };
+    return { service, running: service.provision(files), audit: () => alarms.audit({ limit: 100, action: 'config.version' }).items, close: () => db.close() };
   };
   const renamed = (site: SiteConfig, nameEn: string): SiteConfig => ({ ...site, depots: site.depots.map((d, i) => (i === 0 ? { ...d, nameEn } : d)) });
 
