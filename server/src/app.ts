@@ -13,6 +13,7 @@ import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';
 import type { UserAdmin } from './services/user-admin.js';
 import { createLoginThrottle, type LoginLimits } from './services/login-throttle.js';
+import type { ConfigService } from './services/config-service.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
@@ -30,6 +31,7 @@ import { createMapRouter } from './http/map-router.js';
 import type { MapResponse } from './contracts/map.js';
 import { createAlarmHealthRouter } from './http/alarm-health-router.js';
 import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
+import { createConfigRouter } from './http/config-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { originGuard } from './realtime/origin.js';
@@ -44,6 +46,8 @@ export interface AppDeps {
   /** read-only alarm-health queries over the state DB; without them /api/alarm-health is not served */
   alarmHealth?: AlarmHealthQueries;
   users: UserAdmin;
+  /** the site configuration's versions (engineers' routes, SPEC §9) */
+  config: ConfigService;
   /** writes one audit entry (logins, logouts) */
   audit: (a: AuditInput) => void;
   index: () => SiteIndex;
@@ -80,7 +84,10 @@ export function createApp(deps: AppDeps) {
     },
     hsts: false, // air-gapped sites often run plain HTTP on the LAN; HSTS there would lock them out
   }));
-  app.use(express.json({ limit: '64kb' }));
+  // a whole site configuration is larger than any other request: it gets its own limit, read only after
+  // the caller is authenticated (below), so nobody unknown can make the server buffer megabytes
+  const json = express.json({ limit: '64kb' });
+  app.use((req, res, next) => (req.path.startsWith('/api/config') ? next() : json(req, res, next)));
   app.use(cookieParser());
 
   app.use(createOpsRouter({ probe: deps.probe, registry: deps.registry }));
@@ -93,6 +100,7 @@ export function createApp(deps: AppDeps) {
     throttle: createLoginThrottle({ clock: deps.clock, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) }),
   }));
   app.use('/api', requireAuth(deps.auth), restActionLimit());
+  app.use('/api/config', express.json({ limit: '8mb' }));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
@@ -100,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createUsersRouter({ users: deps.users }));
   app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));
   if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
+  app.use('/api', createConfigRouter({ config: deps.config }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

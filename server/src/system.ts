@@ -13,6 +13,9 @@ import { telemetryStoreFromEnv } from './adapters/telemetry-store-from-env.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
 import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
 import { createAlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
+import { createConfigRepo } from './adapters/sqlite/config-repo.js';
+import { createConfigService, type ConfigService } from './services/config-service.js';
+import { createConfigApplier } from './services/config-apply.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
@@ -42,6 +45,8 @@ export interface System {
   auth: AuthService;
   live: LiveState;
   alarms: AlarmService;
+  /** the site configuration's versions; `site` above is the version that ran at start */
+  config: ConfigService;
   /** the admin password generated on first start, if one was (printed once by main) */
   generatedAdminPassword: string | null;
   /** the state database had no users: this is the first start */
@@ -62,12 +67,19 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     }
   };
   try {
-    const site = opts.site ?? loadSiteConfig(env.CONFIG_DIR);
-    const index = buildSiteIndex(site);
+    const files = opts.site ?? loadSiteConfig(env.CONFIG_DIR);
     const metrics = createMetrics();
 
     const stateDb = openStateDb(join(env.DATA_DIR, 'depotwatch.db'));
     stops.push(() => { stateDb.close(); });
+    const alarmStore = createSqliteAlarmStore(stateDb);
+    // config/*.yaml provisions the configuration; the state store holds its versions (issue 8)
+    const config = createConfigService({
+      store: createConfigRepo(stateDb), clock, logger: logger.child({ component: 'config' }), audit: (entries) => alarmStore.commit({ audit: entries }),
+    });
+    const { site } = config.provision(files);
+    // replaced by each new configuration version; every component reads it through `() => index`
+    let index = buildSiteIndex(site);
 
     const store: TelemetryStore = telemetryStoreFromEnv(env, logger);
     stops.push(() => store.close());
@@ -78,13 +90,12 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     let broker: EmbeddedBroker | undefined;
     if (!env.MQTT_URL) {
-      const accounts = new Map(site.collectors.map((c) => [c.depot, c.passwordHash]));
       broker = await startEmbeddedBroker({
         host: env.MQTT_HOST, port: env.MQTT_PORT, root: env.MQTT_TOPIC_ROOT, logger: logger.child({ component: 'broker' }),
         admitAnonymous: env.MQTT_ANONYMOUS === 'off' ? () => false : isLoopback,
         onRefused: metrics.broker.onRefused,
         verifyCollector: async (username, password) => {
-          const hash = accounts.get(username);
+          const hash = index.site.collectors.find((c) => c.depot === username)?.passwordHash;
           return hash && (await argon2Hasher.verify(hash, password)) ? username : null;
         },
       });
@@ -142,7 +153,6 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     // the app (and its sockets) is built below; what the services announce reaches it through this
     const late: { app?: App } = {};
-    const alarmStore = createSqliteAlarmStore(stateDb);
     const alarms = createAlarmService({
       store: alarmStore, index: () => index, clock, logger: logger.child({ component: 'alarms' }),
       announce: (u) => late.app?.sockets.publishAlarms(u),
@@ -152,6 +162,12 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     // the chain's head, in the log and so outside the database: `npm run audit:verify -- --anchor` checks it later
     const auditHead = alarmStore.auditHead();
     if (auditHead) logger.info({ entries: alarmStore.auditCount(), anchor: `${auditHead.id}:${auditHead.hash}` }, 'audit chain head');
+    const applier = createConfigApplier({
+      setIndex: (next) => { index = next; }, live, alarms, root: env.MQTT_TOPIC_ROOT, clock, logger: logger.child({ component: 'config' }),
+      publishRetained: (topic, payload) => mqtt.publish(topic, payload, { qos: 1, retain: true }, (err) => { if (err) logger.warn({ err: err.message, topic }, 'could not publish collector config'); }),
+    });
+    config.onApplied(applier.apply);
+    applier.start(config.current());
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
     auditSink.write = audit;
@@ -161,7 +177,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
 
     const liveApp = createApp({
-      auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), users: userAdmin, audit: (a) => audit([a]), index: () => index,
+      auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: (f) => discovery.list(f),
@@ -213,7 +229,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     logger.info({ port: httpPort, mqtt: withoutCredentials(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
 
 
-    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, generatedAdminPassword: generatedPassword, firstStart, stop };
+    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, config, generatedAdminPassword: generatedPassword, firstStart, stop };
   } catch (err) {
     await stop();
     throw err;

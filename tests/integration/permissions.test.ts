@@ -45,7 +45,22 @@ const CELLS: Cell[] = [
   { action: 'audit', allowed: ['admin', 'officer'], denied: 403, call: (c, w) => get(c, w, '/api/audit') },
   { action: 'discovered', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/discovered') },
   { action: 'alarm health', allowed: ['admin', 'officer', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/alarm-health?days=7') },
+  { action: 'read config', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/config') },
+  { action: 'export config', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => fetch(`${c.t.base}/api/config?format=yaml`, { headers: { authorization: `Bearer ${c.token[w]}` } }).then((r) => r.status) },
+  { action: 'config versions', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/config/versions') },
+  { action: 'config version', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/config/versions/1') },
+  { action: 'change config', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => putConfig(c, w) },
+  { action: 'roll back config', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => post(c, w, '/api/config/rollback/1', { comment: `rollback by ${w}` }) },
 ];
+
+/** a real change (the second depot's English name) on the version the caller reads, or a blind one when it may not read */
+async function putConfig(ctx: Ctx, who: Who): Promise<number> {
+  const current = await ctx.t.api<{ n: number; config: { depots: { nameEn?: string }[] } }>('/api/config', ctx.token[who]);
+  const body = current.status === 200
+    ? { config: { ...current.body.config, depots: current.body.config.depots.map((d, i) => (i === 1 ? { ...d, nameEn: `renamed by ${who}` } : d)) }, baseVersion: current.body.n, comment: who }
+    : { config: {}, baseVersion: 1 };
+  return ctx.t.api('/api/config', ctx.token[who], { method: 'PUT', body: JSON.stringify(body) }).then((r) => r.status);
+}
 
 describe('role × scope × action', () => {
   const ctx = {} as Ctx;
@@ -93,6 +108,7 @@ describe('role × scope × action', () => {
     expect(actors.has('incident.ack:guardIn')).toBe(true);
     expect(actors.has('maintenance.start:engineer')).toBe(true);
     expect(actors.has('user.create:admin')).toBe(true);
+    expect(actors.has('config.version:engineer')).toBe(true);
   });
 
   it('on Socket.IO: snapshots hold only visible depots and only officers and in-scope guards may acknowledge', async () => {

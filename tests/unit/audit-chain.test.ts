@@ -110,8 +110,8 @@ describe('the audit table in SQLite', () => {
       const path = join(dir, 'depotwatch.db');
       // an older database: schema as of migration 2, with audit rows and no hash column
       const v2 = openStateDb(path);
-      v2.exec('DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; ALTER TABLE audit DROP COLUMN hash;');
-      v2.exec('ALTER TABLE users DROP COLUMN must_change_password;'); // migration 4 (first-login password change) comes after
+      v2.exec('DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; ALTER TABLE audit DROP COLUMN hash; DROP TABLE config_versions;');
+      v2.exec('ALTER TABLE users DROP COLUMN must_change_password;'); // migrations 4 and 5 (first-login password change, config versions) come after
       v2.pragma('user_version = 2');
       const ins = v2.prepare('INSERT INTO audit (at, actor, action, target, depot, note, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (let i = 0; i < 5; i++) ins.run(100 + i, 'old', 'login', 'user:old', null, null, i % 2 ? '{"ip":"127.0.0.1"}' : null);
@@ -124,9 +124,9 @@ describe('the audit table in SQLite', () => {
       expect(await verifyAuditChain(store)).toMatchObject({ ok: true, entries: 6, head: { id: 6 } });
       expect(() => db.prepare('DELETE FROM audit WHERE id = 1').run()).toThrow();
       db.close();
-      // reopening migrates nothing again
+      // reopening migrates nothing again (3: the audit chain; 4: configuration versions)
       const again = new Database(path);
-      expect(again.pragma('user_version', { simple: true })).toBe(4);
+      expect(again.pragma('user_version', { simple: true })).toBe(5);
       again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -267,10 +267,39 @@ export function createLiveState(deps: {
     return out;
   }
 
+  /**
+   * A new configuration version is behind `index()`: forget depots and devices it no longer has (and a
+   * device's last reading when its kind changed), then re-evaluate everything at the next tick, so a
+   * changed threshold raises or clears at once instead of at the device's next message.
+   */
+  function reconfigured(): void {
+    const index = deps.index();
+    for (const [id, c] of depots) {
+      if (!index.depot(id)) {
+        depots.delete(id);
+        continue;
+      }
+      const active = new Set(c.live.activeThresholds);
+      for (const [sid, r] of c.sensors) {
+        if (index.sensor(id, sid)?.sensor.kind === r.view.kind) continue;
+        c.sensors.delete(sid);
+        c.live.sensors.delete(sid);
+        for (const k of r.activeThresholds) active.delete(k);
+      }
+      c.live.activeThresholds = active;
+      for (const cid of c.cameras.keys()) if (!index.camera(id, cid)) c.cameras.delete(cid);
+      c.dirtyAll = true;
+      dirty.add(id);
+    }
+    regions = [];
+    lastFull = -Infinity;
+  }
+
   return {
     apply,
     noteRejected,
     tick,
+    reconfigured,
     depot: detailOf,
     depots: (visible: (id: string) => boolean = () => true): DepotSummary[] =>
       deps.index().site.depots.filter((d) => visible(d.id)).map((d) => depots.get(d.id)?.summary ?? detailOf(d.id)).filter((d): d is DepotSummary => !!d).map(toSummary),

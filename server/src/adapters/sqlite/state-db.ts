@@ -104,6 +104,18 @@ const MIGRATIONS: readonly Migration[] = [
   },
   // the generated first password (and one an admin set) must be changed at first login
   `ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;`,
+  // the site configuration as numbered versions (issue 8): the whole config and its diff to the previous one
+  `CREATE TABLE config_versions (
+     n INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     author TEXT NOT NULL,
+     comment TEXT NOT NULL,
+     source TEXT NOT NULL CHECK (source IN ('provisioned','api','rollback')),
+     rollback_of INTEGER,
+     hash TEXT NOT NULL,     -- sha256 of the canonical config JSON: a provisioned file set is compared by it
+     config TEXT NOT NULL,
+     diff TEXT NOT NULL
+   );`,
 ];
 
 export function openStateDb(path: string): StateDb {

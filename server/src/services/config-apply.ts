@@ -1,0 +1,76 @@
+import type { Logger } from '../adapters/logger.js';
+import { topics } from '../contracts/mqtt.js';
+import type { AlarmEvent, Alarm } from '../domain/alarm-engine.js';
+import { retire } from '../domain/alarm-retire.js';
+import { buildSiteIndex, hasDevice, type SiteIndex } from '../domain/site-index.js';
+import type { Clock } from '../ports/clock.js';
+import type { AlarmService } from './alarm-service.js';
+import type { AppliedConfig } from './config-service.js';
+import type { LiveState } from './live-state.js';
+
+export interface ConfigApplierDeps {
+  /** swaps the SiteIndex behind the `index()` getter that ingest, live state and alarms read */
+  setIndex: (index: SiteIndex) => void;
+  live: Pick<LiveState, 'reconfigured'>;
+  alarms: Pick<AlarmService, 'snapshot' | 'alarm' | 'commitAndAnnounce'>;
+  /** publishes retained, QoS 1; an empty payload clears the retained message */
+  publishRetained: (topic: string, payload: string) => void;
+  root: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Applies a new configuration version to the running system without a restart: the new index goes
+ * live at once, every depot is re-evaluated at the next live tick (a changed threshold raises or
+ * clears there), alarms of devices that are gone end with a note, and each depot's edge collector
+ * gets its retained `collector/config`.
+ */
+export function createConfigApplier(deps: ConfigApplierDeps) {
+  const { logger } = deps;
+
+  function retireRemoved(index: SiteIndex, next: AppliedConfig): void {
+    const now = deps.clock.now();
+    const note = `removed from the configuration in version ${next.meta.n}${next.meta.comment ? ` (${next.meta.comment})` : ''}`;
+    const changed: Alarm[] = [];
+    const events: AlarmEvent[] = [];
+    for (const view of deps.alarms.snapshot(() => true).alarms) {
+      const gone = view.device.type === 'collector' ? !index.depot(view.depot) : !hasDevice(index, view.depot, { type: view.device.type, id: view.device.id });
+      const alarm = gone ? deps.alarms.alarm(view.id) : undefined;
+      if (!alarm) continue;
+      const step = retire(alarm, { username: next.meta.author, at: now, note });
+      if (step.events.length === 0) continue;
+      changed.push(step.alarm);
+      events.push(...step.events);
+    }
+    if (changed.length === 0) return;
+    deps.alarms.commitAndAnnounce(changed, events);
+    logger.info({ version: next.meta.n, alarms: changed.length }, 'alarms of removed devices ended');
+  }
+
+  /**
+   * SPEC §3/§11: the collector's part of the configuration, retained, so that a collector that connects
+   * later still gets it. TODO(edge slice): the site configuration does not carry the edge device lists
+   * (modbus, snmp, cameras of collectors/src/edge/config-schema.ts) yet; until it does, only `version`
+   * is published, which lets a collector report the configuration version it has seen.
+   */
+  function publishCollectorConfigs(next: AppliedConfig, previous?: AppliedConfig): void {
+    for (const d of next.site.depots) deps.publishRetained(topics.collectorConfig(deps.root, d.id), JSON.stringify({ version: next.meta.n }));
+    const kept = new Set(next.site.depots.map((d) => d.id));
+    for (const d of previous?.site.depots ?? []) if (!kept.has(d.id)) deps.publishRetained(topics.collectorConfig(deps.root, d.id), '');
+  }
+
+  return {
+    /** at start: the running version's collector configs (the embedded broker keeps no retained messages) */
+    start(current: AppliedConfig): void {
+      publishCollectorConfigs(current);
+    },
+    apply(next: AppliedConfig, previous: AppliedConfig): void {
+      const index = buildSiteIndex(next.site);
+      deps.setIndex(index);
+      deps.live.reconfigured();
+      retireRemoved(index, next);
+      publishCollectorConfigs(next, previous);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../config/loader.js';
+import type { SiteConfig } from '../../config/schema.js';
+import type { AlarmView, AuditEntry, IncidentView } from '../../server/src/contracts/alarms.js';
+import type { ApiError, DepotDetail } from '../../server/src/contracts/api.js';
+import type { ConfigChangeResult, ConfigConflict, ConfigVersionSummary, ConfigVersionView, RunningConfigView } from '../../server/src/contracts/config.js';
+import { smallSite } from '../helpers/site.js';
+import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+
+/**
+ * SPEC §9 / issue 8: the configuration API against the whole running system (embedded broker, SQLite,
+ * live state, alarms). A valid change applies without a restart, an invalid one is a 400 naming every
+ * path, a stale one is a 409 that loses nothing, and a rollback is a new version.
+ */
+type Mutable<T> = { -readonly [K in keyof T]: Mutable<T[K]> };
+const copy = (s: SiteConfig): Mutable<SiteConfig> => structuredClone(s) as Mutable<SiteConfig>;
+
+describe('configuration as data, with versions', () => {
+  let t: TestSystem;
+  let admin: string;
+  const put = (body: unknown, headers: Record<string, string> = {}) =>
+    t.api<ConfigChangeResult & ApiError & ConfigConflict>('/api/config', admin, { method: 'PUT', body: JSON.stringify(body), headers });
+  const running = async () => (await t.api<RunningConfigView>('/api/config', admin)).body;
+  const sensor = async (depot: string, id: string) => (await t.api<DepotDetail>(`/api/depots/${depot}`, admin)).body.sensors.find((s) => s.id === id);
+
+  beforeAll(async () => {
+    t = await startTestSystem({ site: smallSite() });
+    admin = await t.login();
+  });
+  afterAll(() => t?.stop());
+
+  it('provisions config/*.yaml as version 1 and answers with it, its ETag and a YAML export that loads back', async () => {
+    const r = await t.api<RunningConfigView>('/api/config', admin);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ n: 1, source: 'provisioned', author: 'system' });
+    expect(r.body.config).toEqual(JSON.parse(JSON.stringify(smallSite())));
+    const yaml = await fetch(`${t.base}/api/config?format=yaml`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(yaml.headers.get('etag')).toBe('"1"');
+    expect(yaml.headers.get('content-type')).toMatch(/yaml/);
+    expect(parseSiteConfig([{ name: 'export.yaml', text: await yaml.text() }])).toEqual(smallSite());
+  });
+
+  it('a valid change applies live: a lowered threshold raises an alarm without a new reading or a restart', async () => {
+    await t.mqtt.publishAsync('depots/D1/sensors/T1', JSON.stringify({ kind: 'temperature', value: 29 }), { qos: 1 });
+    await waitFor(async () => (await sensor('D1', 'T1'))?.value === 29, 5000, 'T1 at 29');
+    expect((await sensor('D1', 'T1'))?.status).not.toBe('alarm');
+
+    const next = copy((await running()).config);
+    const rule = next.rules.thresholds.find((r) => r.id === 'ammo-temp-high');
+    if (!rule) throw new Error('no ammo-temp-high rule in the test site');
+    rule.high = 28;
+    const r = await put({ config: next, baseVersion: 1, comment: 'Store A limit 28 °C' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ changed: true, version: { n: 2, source: 'api', author: 'admin', comment: 'Store A limit 28 °C', changes: 1 } });
+    expect(r.body.diff).toEqual([{ op: 'change', path: 'rules.thresholds[ammo-temp-high].high', from: 30, to: 28 }]);
+
+    await waitFor(async () => (await sensor('D1', 'T1'))?.status === 'alarm', 5000, 'T1 in alarm under the new limit');
+    const alarms = (await t.api<AlarmView[]>('/api/alarms', admin)).body;
+    expect(alarms.some((a) => a.depot === 'D1' && a.device.id === 'T1' && a.state === 'unack')).toBe(true);
+    const depot = (await t.api<DepotDetail>('/api/depots/D1', admin)).body;
+    expect(depot.readiness).toBe('degraded');
+
+    const audit = (await t.api<AuditEntry[]>('/api/audit?action=config.version', admin)).body;
+    expect(audit.map((a) => [a.target, a.actor, a.note])).toEqual([['config:2', 'admin', 'Store A limit 28 °C'], ['config:1', 'system', 'provisioned from config/*.yaml (first start)']]);
+  });
+
+  it('an invalid change is a 400 naming every path, and nothing is stored or applied', async () => {
+    type Loose = { depots: { region: string; sensors: { kind: string; zone: string }[] }[]; rules: { thresholds: { severity: string }[] } };
+    const bad = copy((await running()).config) as unknown as Loose;
+    bad.depots[0]!.sensors[0]!.kind = 'plasma';
+    bad.rules.thresholds[0]!.severity = 'huge';
+    const r = await put({ config: bad, baseVersion: 2 });
+    expect(r.status).toBe(400);
+    expect((r.body.fields ?? []).map((f) => f.path)).toEqual(['depots[0].sensors[0].kind', 'rules.thresholds[0].severity']);
+    // cross-references are checked once every element is well formed (as the file loader does)
+    const dangling = copy((await running()).config) as unknown as Loose;
+    dangling.depots[1]!.region = 'NOWHERE';
+    dangling.depots[0]!.sensors[1]!.zone = 'Z9';
+    const d = await put({ config: dangling, baseVersion: 2 });
+    expect(d.status).toBe(400);
+    expect(d.body.fields).toEqual([
+      { path: 'depots[0].sensors[1].zone', message: 'unknown zone "Z9" in depot D1' },
+      { path: 'depots[1].region', message: 'unknown region "NOWHERE"' },
+    ]);
+    expect((await put({ baseVersion: 2 })).status).toBe(400);
+    expect((await running()).n).toBe(2);
+    expect((await t.api<ConfigVersionSummary[]>('/api/config/versions', admin)).body).toHaveLength(2);
+  });
+
+  it('concurrent edits: the second one based on the same version gets 409 with the current version; the first is kept', async () => {
+    const base = await running();
+    const a = copy(base.config);
+    a.depots[0]!.nameEn = 'Depot D1 (edit A)';
+    const b = copy(base.config);
+    b.depots[1]!.nameEn = 'Depot D2 (edit B)';
+    const [ra, rb] = await Promise.all([put({ config: a, baseVersion: base.n, comment: 'A' }), put({ config: b, baseVersion: base.n, comment: 'B' })]);
+    expect([ra.status, rb.status]).toEqual([200, 409]);
+    expect(rb.body).toMatchObject({ error: 'version_conflict', baseVersion: base.n, currentVersion: base.n + 1 });
+    const now = await running();
+    expect(now.n).toBe(base.n + 1);
+    expect(now.config.depots[0]?.nameEn).toBe('Depot D1 (edit A)');
+    expect(now.config.depots[1]?.nameEn).toBeUndefined();
+    // B merges and sends again, this time through If-Match with the ETag it read
+    b.depots[0]!.nameEn = 'Depot D1 (edit A)';
+    expect((await put({ config: b, comment: 'B again' }, { 'if-match': '"2"' })).status).toBe(409);
+    const again = await put({ config: b, comment: 'B again' }, { 'if-match': `"${now.n}"` });
+    expect(again.status).toBe(200);
+    expect((await running()).config.depots.map((d) => d.nameEn)).toEqual(['Depot D1 (edit A)', 'Depot D2 (edit B)']);
+    // no base at all is refused too: a change must say what it was based on
+    expect((await put({ config: b })).status).toBe(428);
+  });
+
+  it('removing a device ends its alarm with a note in the incident timeline', async () => {
+    await t.mqtt.publishAsync('depots/D1/sensors/SM1', JSON.stringify({ kind: 'smoke', value: 1 }), { qos: 1 });
+    const smoke = await waitFor(async () => (await t.api<AlarmView[]>('/api/alarms', admin)).body.find((a) => a.device.id === 'SM1' && a.state === 'unack'), 5000, 'smoke alarm');
+    const cur = await running();
+    const next = copy(cur.config);
+    next.depots[0]!.sensors = next.depots[0]!.sensors.filter((s) => s.id !== 'SM1');
+    const r = await put({ config: next, baseVersion: cur.n, comment: 'SM1 dismantled' });
+    expect(r.status).toBe(200);
+    expect(r.body.diff).toEqual([expect.objectContaining({ op: 'remove', path: 'depots[D1].sensors[SM1]' })]);
+    expect((await t.api<AlarmView[]>('/api/alarms', admin)).body.some((a) => a.id === smoke.id)).toBe(false);
+    const incident = (await t.api<IncidentView>(`/api/incidents/${smoke.incidentId}`, admin)).body;
+    const entry = incident.timeline.find((e) => e.alarmId === smoke.id && e.note?.includes(`removed from the configuration in version ${r.body.version.n}`));
+    expect(entry).toMatchObject({ actor: 'admin' });
+    expect((await t.api<DepotDetail>('/api/depots/D1', admin)).body.sensors.some((s) => s.id === 'SM1')).toBe(false);
+  });
+
+  it('lists versions newest first, shows one with its diff, and rolls back as a new version that applies live', async () => {
+    const list = (await t.api<ConfigVersionSummary[]>('/api/config/versions', admin)).body;
+    const latest = list[0]!;
+    expect(list.map((v) => v.n)).toEqual(Array.from({ length: latest.n }, (_, i) => latest.n - i));
+    const v2 = (await t.api<ConfigVersionView>('/api/config/versions/2', admin)).body;
+    expect(v2.diff).toHaveLength(1);
+    expect((await t.api('/api/config/versions/999', admin)).status).toBe(404);
+
+    const r = await t.api<ConfigChangeResult>('/api/config/rollback/1', admin, { method: 'POST', body: JSON.stringify({ baseVersion: latest.n, comment: 'back to the files' }) });
+    expect(r.status).toBe(200);
+    expect(r.body.version).toMatchObject({ n: latest.n + 1, source: 'rollback', rollbackOf: 1, comment: 'back to the files' });
+    const now = await running();
+    expect(now.config).toEqual(JSON.parse(JSON.stringify(smallSite())));
+    // the limit is 30 °C again: T1 at 29 leaves alarm, SM1 is back in the depot
+    await waitFor(async () => (await sensor('D1', 'T1'))?.status !== 'alarm', 5000, 'T1 normal after rollback');
+    expect(await sensor('D1', 'SM1')).toBeDefined();
+    const stale = await t.api<ConfigConflict>('/api/config/rollback/2', admin, { method: 'POST', body: JSON.stringify({ baseVersion: latest.n }) });
+    expect(stale.status).toBe(409);
+    // every version went through the one audit path: the chain still holds
+    expect((await t.api<{ ok: boolean }>('/api/audit/verify', admin)).body).toMatchObject({ ok: true });
+  });
+
+  it('tells each depot’s edge collector the running version on its retained collector/config', async () => {
+    const { n } = await running();
+    const got = new Promise<string>((resolve) => {
+      t.mqtt.on('message', (topic, payload) => { if (topic === 'depots/D2/collector/config') resolve(payload.toString()); });
+    });
+    await t.mqtt.subscribeAsync('depots/D2/collector/config', { qos: 1 });
+    expect(JSON.parse(await got)).toEqual({ version: n });
+  });
+});
