@@ -1,5 +1,5 @@
 // Vietnamese (first language) for alarms, incidents, the guard console, the officer desk, the
-// handover report and administration. Terms follow /work/shared/GLOSSARY.md.
+// handover report and administration. Terms follow ../shared/GLOSSARY.md.
 export const viOps = {
   'nav.label': 'Điều hướng',
   'nav.wall': 'Tổng hợp',

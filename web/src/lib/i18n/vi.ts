@@ -1,7 +1,7 @@
 import { viDesk } from './vi-desk.js';
 import { viOps } from './vi-ops.js';
 
-// Vietnamese is the board's first language; terms follow /work/shared/GLOSSARY.md.
+// Vietnamese is the board's first language; terms follow ../shared/GLOSSARY.md.
 // This dictionary defines the keys: every other language must provide exactly the same ones.
 // The alarm, desk and admin words live in vi-ops.ts and vi-desk.ts to keep each file readable.
 export const vi = {
