@@ -143,7 +143,9 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const subscribed = ingest.start();
     // a broker that is down does not stop the start: /readyz says 503 until it is reachable
     if (await firstConnection(mqtt, 5000)) await Promise.race([subscribed, new Promise((r) => setTimeout(r, 5000).unref())]);
-    else logger.warn({ mqtt: withoutCredentials(mqttUrl) }, 'MQTT broker not reachable yet; starting anyway and retrying');
+    // one sentence with its remedy; the server keeps running (a broker restart must not need a DepotWatch restart)
+    else logger.warn(`the MQTT broker at ${withoutCredentials(mqttUrl)} cannot be reached: DepotWatch keeps running and retries (GET /readyz answers 503 until then); `
+      + 'start it or correct MQTT_URL, or leave MQTT_URL unset to use DepotWatch\'s embedded broker');
     stops.push(() => ingest.stop());
 
     const users = createUserRepo(stateDb);

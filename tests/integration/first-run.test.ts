@@ -104,15 +104,34 @@ describe('first run: the machine\'s problems in one sentence', { timeout: 120_00
     expect(r.out + r.err).not.toMatch(STACK_LINE);
   });
 
-  it('an external broker that is not there is one sentence, exit 1', async () => {
+  it('an external broker that is not there is one warning with the remedy; the server keeps running, not ready', async () => {
     const closed = await freePort();
-    const r = await run('server/src/main.ts', { MQTT_URL: `mqtt://127.0.0.1:${closed}`, HTTP_PORT: String(await freePort()), DATA_DIR: dataDir('ext-broker') });
-    expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe(`DepotWatch cannot start: the MQTT broker at mqtt://127.0.0.1:${closed} cannot be reached (connection refused): `
-      + 'start it or correct MQTT_URL, or leave MQTT_URL unset to use DepotWatch\'s embedded broker');
-    expect(r.out + r.err).not.toMatch(STACK_LINE);
+    const httpPort = await freePort();
+    const server = start('server/src/main.ts', { MQTT_URL: `mqtt://127.0.0.1:${closed}`, HTTP_PORT: String(httpPort), DATA_DIR: dataDir('ext-broker') }, /cannot be reached/);
+    try {
+      await server.up;
+      const warnings = server.output().split('\n').filter((l) => l.includes('"level":40'));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({
+        msg: `the MQTT broker at mqtt://127.0.0.1:${closed} cannot be reached: DepotWatch keeps running and retries (GET /readyz answers 503 until then); `
+          + 'start it or correct MQTT_URL, or leave MQTT_URL unset to use DepotWatch\'s embedded broker',
+      });
+      expect(server.output()).not.toMatch(STACK_LINE);
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.status === 200);
+      expect((await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status).toBe(503);
+    } finally {
+      await server.stop();
+    }
   });
 });
+
+async function waitUntil(probe: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('first run: what keeps running', { timeout: 180_000 }, () => {
   it('an unreachable InfluxDB is one warning and the server serves; the demo creates its users; inject finds the broker', async () => {
@@ -128,7 +147,7 @@ describe('first run: what keeps running', { timeout: 180_000 }, () => {
       expect(warnings).toHaveLength(1);
       expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({
         msg: `InfluxDB at http://127.0.0.1:${influxPort} cannot be reached (connection refused): DepotWatch keeps running and retries; `
-          + 'telemetry is held in memory until it answers. Start InfluxDB, or correct INFLUX_URL (unset: the embedded SQLite store)',
+          + 'telemetry waits in the on-disk queue until it answers. Start InfluxDB, or correct INFLUX_URL (unset: the embedded SQLite store)',
       });
       expect(out).not.toMatch(STACK_LINE);
       expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);

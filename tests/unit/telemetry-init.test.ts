@@ -33,7 +33,7 @@ describe('initTelemetryStore', () => {
     expect(store.calls).toBe(4);
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings.map((l) => l.msg)).toEqual([
-      'InfluxDB at http://x:8086 cannot be reached (connection refused): DepotWatch keeps running and retries; telemetry is held in memory until it answers. Start InfluxDB.',
+      'InfluxDB at http://x:8086 cannot be reached (connection refused): DepotWatch keeps running and retries; telemetry waits in the on-disk queue until it answers. Start InfluxDB.',
     ]);
   });
 

@@ -45,7 +45,7 @@ export async function initTelemetryStore(store: TelemetryStore, opts: {
   } catch (err) {
     const reason = unreachableReason(err) ?? (err instanceof Error ? err.message : String(err));
     logger.warn(`${where} cannot be reached (${reason}): DepotWatch keeps running and retries; `
-      + `telemetry is held in memory until it answers. ${opts.remedy}`);
+      + `telemetry waits in the on-disk queue until it answers. ${opts.remedy}`);
     again();
   }
   return { stop: () => { stopped = true; clearTimeout(timer); } };
