@@ -147,8 +147,11 @@ export function createApp(deps: AppDeps) {
       });
     },
     async close(): Promise<void> {
-      await io.close(); // also closes the http server
+      // io.close() also closes the http server, which waits for every connection to end: a board that
+      // reconnects at once (long-polling over keep-alive) would hold it open, so cut them all now
+      const closing = io.close();
       http.closeAllConnections();
+      await closing;
     },
   };
 }

@@ -52,6 +52,8 @@ describe('first login with the generated admin password', () => {
     await page.click('[data-testid="password-submit"]');
     await page.waitForSelector('[data-testid="map"] svg', { timeout: 15_000 });
     expect(await page.getAttribute('html', 'data-route')).toBe('wall');
+    // the tiles follow the live snapshot, which may land just after the map is drawn
+    await page.waitForSelector('[data-testid^="depot-tile-"]', { timeout: 15_000 });
     expect(await page.locator('[data-testid^="depot-tile-"]').count()).toBeGreaterThan(0);
   });
 });
