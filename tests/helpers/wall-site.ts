@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { loadSiteConfig } from '../../config/loader.js';
 import type { DepotConfig, RegionConfig, SiteConfig } from '../../config/schema.js';
+import { mulberry32 } from '../../collectors/src/simulator/models.js';
 
 /**
  * A site of any size for the wall: the demo's 13 depots (real zone names, devices and door schedules)
@@ -17,17 +18,6 @@ const REGION_NAMES = [
   ['Quân khu 9', 'Military Region 9'],
 ] as const;
 
-/** a small deterministic PRNG, so the same n always gives the same site (and the same screenshots) */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function wallSite(n: number, opts: { configDir?: string; regions?: number } = {}): SiteConfig {
   const base = loadSiteConfig(opts.configDir ?? resolve(import.meta.dirname, '../../config'));
