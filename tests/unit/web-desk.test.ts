@@ -8,7 +8,7 @@ import { DEFAULT_FILTER, incidentQuery, matchesFilter, mergeIncidents, type Inci
 import { applyBatch, applyIncident, fromSnapshot } from '../../web/src/lib/transforms/live-state.js';
 import { landing, mayOpen, navFor, resolveRoute } from '../../web/src/lib/transforms/nav.js';
 import { activeMaintenance, outOfServiceList, shelvedList, suppressedList } from '../../web/src/lib/transforms/overlays.js';
-import { parseHash, routeHref, type Route } from '../../web/src/lib/transforms/route.js';
+import { ENGINEER_TABS, parseHash, routeHref, type Route } from '../../web/src/lib/transforms/route.js';
 import { auditActionText, timelineLine, timelineLines } from '../../web/src/lib/transforms/timeline.js';
 import { depotsFor, scopeDraft, sortUsers, userProblems } from '../../web/src/lib/transforms/users.js';
 
@@ -91,12 +91,16 @@ describe('pages per role', () => {
     expect(landing('officer')).toEqual({ name: 'desk', incident: null });
     expect(landing('admin')).toEqual({ name: 'wall' });
     expect(landing('display')).toEqual({ name: 'wall' });
+    expect(landing('engineer')).toEqual({ name: 'engineer', tab: 'collectors' });
   });
 
   it('gives the display the wall only and keeps every role off pages it cannot use', () => {
     expect(navFor('display').map((n) => n.route.name)).toEqual(['wall']);
     expect(navFor('guard').map((n) => n.route.name)).toEqual(['guard', 'wall']);
-    expect(navFor('admin').map((n) => n.route.name)).toEqual(['wall', 'admin-users', 'admin-audit']);
+    expect(navFor('admin').map((n) => n.route.name)).toEqual(['wall', 'engineer', 'admin-users', 'admin-audit']);
+    expect(navFor('engineer').map((n) => n.route.name)).toEqual(['engineer', 'wall', 'desk-alarms']);
+    expect(mayOpen('officer', { name: 'engineer', tab: 'rules' })).toBe(false);
+    expect(mayOpen('guard', { name: 'engineer', tab: 'collectors' })).toBe(false);
     expect(mayOpen('display', { name: 'desk', incident: null })).toBe(false);
     expect(mayOpen('guard', { name: 'admin-users' })).toBe(false);
     expect(mayOpen('officer', { name: 'admin-audit' })).toBe(true);
@@ -111,8 +115,11 @@ describe('pages per role', () => {
     const routes: Route[] = [
       { name: 'wall' }, { name: 'depot', id: 'K101' }, { name: 'guard' }, { name: 'desk', incident: null }, { name: 'desk', incident: 'INC-000042' },
       { name: 'desk-alarms' }, { name: 'handover' }, { name: 'admin-users' }, { name: 'admin-audit' },
+      ...ENGINEER_TABS.map((tab): Route => ({ name: 'engineer', tab })),
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
+    expect(parseHash('#/engineer')).toEqual({ name: 'engineer', tab: 'collectors' });
+    expect(parseHash('#/engineer/nonsense')).toEqual({ name: 'engineer', tab: 'collectors' });
     expect(parseHash('#/desk/')).toEqual({ name: 'desk', incident: null });
     expect(parseHash('#/desk/incident/<script>')).toEqual({ name: 'wall' });
   });

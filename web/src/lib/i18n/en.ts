@@ -1,3 +1,4 @@
+import { enEngineer } from './engineer/index.js';
 import { enDesk } from './en-desk.js';
 import { enOps } from './en-ops.js';
 import type { Dictionary } from './vi.js';
@@ -6,6 +7,7 @@ import type { Dictionary } from './vi.js';
 export const en: Dictionary = {
   ...enOps,
   ...enDesk,
+  ...enEngineer,
   'app.tagline': 'Depot readiness monitoring',
   'lang.name': 'English',
   'lang.switchTo': 'Switch to Vietnamese',

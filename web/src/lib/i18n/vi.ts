@@ -1,3 +1,4 @@
+import { viEngineer } from './engineer/index.js';
 import { viDesk } from './vi-desk.js';
 import { viOps } from './vi-ops.js';
 
@@ -7,6 +8,7 @@ import { viOps } from './vi-ops.js';
 export const vi = {
   ...viOps,
   ...viDesk,
+  ...viEngineer,
   'app.tagline': 'Giám sát sẵn sàng hệ thống kho',
   'lang.name': 'Tiếng Việt',
   'lang.switchTo': 'Chuyển sang tiếng Anh',

@@ -12,12 +12,13 @@ import type { Route, RouteName } from './route.js';
  *   handover     officer: the shift handover report
  *   admin-users  admin; admin-audit admin and officer (the audit permission)
  *   depot        everyone who can view (drill-down from the wall); not in the display's menu
+ *   engineer     engineer and admin: the engineer's desk (the config, discovered and alarm_health permissions)
  */
 const PAGES: Readonly<Record<Role, readonly RouteName[]>> = {
-  admin: ['wall', 'admin-users', 'admin-audit', 'depot'],
+  admin: ['wall', 'engineer', 'admin-users', 'admin-audit', 'depot'],
   officer: ['desk', 'wall', 'desk-alarms', 'handover', 'admin-audit', 'depot'],
   guard: ['guard', 'wall', 'depot'],
-  engineer: ['wall', 'desk-alarms', 'depot'],
+  engineer: ['engineer', 'wall', 'desk-alarms', 'depot'],
   display: ['wall', 'depot'],
 };
 
@@ -31,6 +32,7 @@ const ITEM: Readonly<Partial<Record<RouteName, NavItem>>> = {
   handover: { route: { name: 'handover' }, key: 'nav.handover' },
   'admin-users': { route: { name: 'admin-users' }, key: 'nav.users' },
   'admin-audit': { route: { name: 'admin-audit' }, key: 'nav.audit' },
+  engineer: { route: { name: 'engineer', tab: 'collectors' }, key: 'nav.engineer' },
 };
 
 export function mayOpen(role: Role, route: Route): boolean {
@@ -44,7 +46,8 @@ export function landing(role: Role): Route {
     case 'officer': return { name: 'desk', incident: null };
     // the demo's first login is the admin: it lands on the wall the README shows, the user list is one click away
     case 'admin': return { name: 'wall' };
-    case 'engineer': case 'display': return { name: 'wall' };
+    case 'engineer': return { name: 'engineer', tab: 'collectors' };
+    case 'display': return { name: 'wall' };
   }
 }
 
