@@ -32,6 +32,8 @@ import type { MapResponse } from './contracts/map.js';
 import { createAlarmHealthRouter } from './http/alarm-health-router.js';
 import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createConfigRouter } from './http/config-router.js';
+import { createRulesRouter } from './http/rules-router.js';
+import { createBacktestService } from './services/backtest-service.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { originGuard } from './realtime/origin.js';
@@ -109,6 +111,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));
   if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
   app.use('/api', createConfigRouter({ config: deps.config }));
+  app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock }) }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

@@ -51,6 +51,7 @@ const CELLS: Cell[] = [
   { action: 'config version', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => get(c, w, '/api/config/versions/1') },
   { action: 'change config', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => putConfig(c, w) },
   { action: 'roll back config', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => post(c, w, '/api/config/rollback/1', { comment: `rollback by ${w}` }) },
+  { action: 'rule backtest', allowed: ['admin', 'engineer'], denied: 403, call: (c, w) => post(c, w, '/api/rules/backtest', { depot: 'D1', sensor: 'T1', days: 1, proposed: { type: 'threshold', rule: { id: 'ammo-temp-high', kind: 'temperature', high: 28, severity: 'major' } } }) },
 ];
 
 /** a real change (the second depot's English name) on the version the caller reads, or a blind one when it may not read */

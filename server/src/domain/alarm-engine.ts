@@ -82,6 +82,11 @@ export interface AlarmPolicy {
 
 export const DEFAULT_ALARM_POLICY: AlarmPolicy = { chatterWindowMs: 60_000, chatterCount: 3, holdoffMs: 30_000, maxShelveMs: 8 * 3600_000 };
 
+/** the policy the site's `rules.alarms` sets (the live alarm service and the rule backtest share it) */
+export function alarmPolicyOf(c: { chatterWindowS: number; chatterCount: number; holdoffS: number; maxShelveS: number }): AlarmPolicy {
+  return { ...DEFAULT_ALARM_POLICY, chatterWindowMs: c.chatterWindowS * 1000, chatterCount: c.chatterCount, holdoffMs: c.holdoffS * 1000, maxShelveMs: c.maxShelveS * 1000 };
+}
+
 export class AlarmActionError extends Error {
   constructor(readonly code: 'not_ackable' | 'not_shelvable' | 'not_shelved' | 'shelve_too_long' | 'not_suppressed' | 'not_out_of_service' | 'already_out_of_service', message: string) {
     super(message);

@@ -24,3 +24,18 @@ export interface DepotLive {
 export function emptyDepotLive(): DepotLive {
   return { sensors: new Map(), cameras: new Map(), collector: null, activeThresholds: new Set(), lastSeen: null, rejected: 0 };
 }
+
+/** the reference for rate-of-change moves on once a minute, so that the rate is taken over a span long
+ * enough for sensor jitter not to look like a fire */
+export const RATE_REF_SPAN_MS = 60_000;
+
+/**
+ * A sensor's live record after a reading: the live state and the rule backtest both take it from here,
+ * so a replayed history sees exactly what the live engine would have seen. A late reading (older ts)
+ * does not overwrite a newer one; it only says the device was heard.
+ */
+export function nextSensorLive(prev: SensorLive | undefined, value: number, ts: number, receivedAt: number): SensorLive {
+  if (prev && ts < prev.ts) return { ...prev, receivedAt };
+  const ref = !prev ? undefined : !prev.prev || ts - prev.prev.ts >= RATE_REF_SPAN_MS ? { value: prev.value, ts: prev.ts } : prev.prev;
+  return { value, ts, receivedAt, ...(ref ? { prev: ref } : {}) };
+}

@@ -70,11 +70,12 @@ export function buildSiteIndex(site: SiteConfig): SiteIndex {
 
 const key = (a: string, b: string) => `${a}\u0000${b}`;
 
-function applies(rule: { kind: string; zoneTypes?: readonly string[] | undefined }, sensor: SensorConfig, zone: ZoneConfig): boolean {
+export function applies(rule: { kind: string; zoneTypes?: readonly string[] | undefined }, sensor: SensorConfig, zone: ZoneConfig): boolean {
   return rule.kind === sensor.kind && (!rule.zoneTypes || rule.zoneTypes.includes(zone.type));
 }
 
-function resolveSensor(depot: DepotConfig, zone: ZoneConfig, sensor: SensorConfig, rules: RulesConfig): SensorEntry {
+/** a sensor with the rules of `rules` that apply to it, the zone's limits folded in (the backtest resolves one rule this way) */
+export function resolveSensor(depot: DepotConfig, zone: ZoneConfig, sensor: SensorConfig, rules: RulesConfig): SensorEntry {
   const override = zone.limits?.[sensor.kind];
   const thresholds = rules.thresholds.filter((r) => applies(r, sensor, zone)).map((r) => {
     if (!override) return r;

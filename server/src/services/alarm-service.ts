@@ -1,7 +1,7 @@
 import type { AlarmView, FloodStatus, IncidentView, MaintenanceView } from '../contracts/alarms.js';
 import type { Logger } from '../adapters/logger.js';
 import {
-  DEFAULT_ALARM_POLICY, needsAck, stateOf, suppress, unshelve, unsuppress, type Actor, type Alarm, type AlarmEvent, type AlarmPolicy,
+  alarmPolicyOf, needsAck, stateOf, suppress, unshelve, unsuppress, type Actor, type Alarm, type AlarmEvent, type AlarmPolicy,
 } from '../domain/alarm-engine.js';
 import { emptyDelays, reconcileDepot } from '../domain/alarm-reconcile.js';
 import type { Condition } from '../domain/conditions.js';
@@ -60,10 +60,7 @@ export function createAlarmService(deps: AlarmServiceDeps) {
   let maintenance: MaintenanceView[] = [];
 
   const cfg = () => deps.index().site.rules.alarms;
-  const policy = (): AlarmPolicy => {
-    const c = cfg();
-    return { ...DEFAULT_ALARM_POLICY, chatterWindowMs: c.chatterWindowS * 1000, chatterCount: c.chatterCount, holdoffMs: c.holdoffS * 1000, maxShelveMs: c.maxShelveS * 1000 };
-  };
+  const policy = (): AlarmPolicy => alarmPolicyOf(cfg());
   const alarmsOfDepot = (depot: string): ReadonlyMap<string, Alarm> => byDepot.get(depot) ?? new Map<string, Alarm>();
   const alarmsOfIncident = (i: Incident, pool: ReadonlyMap<string, Alarm> = alarms): Alarm[] => {
     const missing = i.alarmIds.filter((id) => !pool.has(id));

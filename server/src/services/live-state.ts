@@ -5,14 +5,13 @@ import type { AcceptedMessage } from '../contracts/telemetry.js';
 import {
   collectorCondition, evaluateCamera, evaluateSensor, type CameraResult, type Condition, type EvalContext, type SensorResult,
 } from '../domain/conditions.js';
-import { emptyDepotLive, type DepotLive } from '../domain/live-types.js';
+import { emptyDepotLive, nextSensorLive, type DepotLive } from '../domain/live-types.js';
 import { regionSummary } from '../domain/readiness.js';
 import { NOTHING_SIDELINED, readinessWithSideline, type DepotSideline } from '../domain/sideline.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import type { DepotConfig } from '../../../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 
-const RATE_REF_SPAN_MS = 60_000;
 /** how often every device is re-evaluated even without news: silence and schedules depend on time */
 const FULL_EVERY_MS = 1000;
 /** lastSeen alone changes a tile only this often, so a busy depot does not resend its summary every tick */
@@ -68,14 +67,7 @@ export function createLiveState(deps: {
     d.lastSeen = Math.max(d.lastSeen ?? 0, receivedAt);
     switch (msg.type) {
       case 'sensor': {
-        const prev = d.sensors.get(msg.sensorId);
-        // a late message (older ts) must not overwrite a newer reading
-        if (!prev || msg.ts >= prev.ts) {
-          // the reference for rate-of-change moves on once a minute, so that the rate is taken over a
-          // span long enough for sensor jitter not to look like a fire
-          const ref = !prev ? undefined : !prev.prev || msg.ts - prev.prev.ts >= RATE_REF_SPAN_MS ? { value: prev.value, ts: prev.ts } : prev.prev;
-          d.sensors.set(msg.sensorId, { value: msg.value, ts: msg.ts, receivedAt, ...(ref ? { prev: ref } : {}) });
-        } else prev.receivedAt = receivedAt;
+        d.sensors.set(msg.sensorId, nextSensorLive(d.sensors.get(msg.sensorId), msg.value, msg.ts, receivedAt));
         c.dirtySensors.add(msg.sensorId);
         break;
       }

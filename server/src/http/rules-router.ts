@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { backtestRequestSchema } from '../contracts/backtest.js';
+import { can } from '../domain/permissions.js';
+import { BacktestError, type BacktestService } from '../services/backtest-service.js';
+import { principalOf } from './auth-middleware.js';
+import { forbidden, HttpError, parseOr400 } from './errors.js';
+
+/** SPEC §9 rule tools for engineers and admins (permissions.ts `config`): the backtest. */
+export function createRulesRouter(deps: { backtest: BacktestService }): Router {
+  const router = Router();
+  // the role first, before the body is looked at: a guard learns nothing about the request's shape
+  router.use('/rules', (req, _res, next) => next(can(principalOf(req), 'config') ? undefined : forbidden()));
+
+  router.post('/rules/backtest', async (req, res) => {
+    const body = parseOr400(backtestRequestSchema, req.body);
+    if (!can(principalOf(req), 'config', body.depot)) throw forbidden();
+    try {
+      res.json(await deps.backtest.run(body));
+    } catch (err) {
+      if (err instanceof BacktestError) throw new HttpError(err.status, err.code, err.message, err.fields);
+      throw err;
+    }
+  });
+  return router;
+}
