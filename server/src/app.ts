@@ -30,6 +30,8 @@ import { createUsersRouter } from './http/users-router.js';
 import { createMapRouter } from './http/map-router.js';
 import type { MapResponse } from './contracts/map.js';
 import { createAlarmHealthRouter } from './http/alarm-health-router.js';
+import { createRecurringMaintenanceRouter } from './http/recurring-maintenance-router.js';
+import type { RecurringMaintenance } from './services/recurring-maintenance.js';
 import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createConfigRouter } from './http/config-router.js';
 import { createRulesRouter } from './http/rules-router.js';
@@ -47,6 +49,8 @@ export interface AppDeps {
   alarmStore: AlarmStore;
   /** read-only alarm-health queries over the state DB; without them /api/alarm-health is not served */
   alarmHealth?: AlarmHealthQueries;
+  /** recurring maintenance windows; without them /api/maintenance/recurring is not served */
+  recurring?: RecurringMaintenance;
   users: UserAdmin;
   /** the site configuration's versions (engineers' routes, SPEC §9) */
   config: ConfigService;
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
+  if (deps.recurring) app.use('/api', createRecurringMaintenanceRouter({ recurring: deps.recurring }));
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));
   app.use('/api', createUsersRouter({ users: deps.users }));
   app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));

@@ -13,6 +13,8 @@ import { telemetryStoreFromEnv } from './adapters/telemetry-store-from-env.js';
 import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.js';
 import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
 import { createAlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
+import { createRecurringMaintenanceRepo } from './adapters/sqlite/recurring-maintenance-repo.js';
+import { createRecurringMaintenance } from './services/recurring-maintenance.js';
 import { createConfigRepo } from './adapters/sqlite/config-repo.js';
 import { createConfigService, type ConfigService } from './services/config-service.js';
 import { createConfigApplier } from './services/config-apply.js';
@@ -20,7 +22,7 @@ import { createAlarmService, type AlarmService } from './services/alarm-service.
 import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
 import { createMapOutline } from './adapters/map-outline.js';
-import { buildSiteIndex } from './domain/site-index.js';
+import { buildSiteIndex, hasDevice } from './domain/site-index.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { AuditInput } from './ports/alarm-store.js';
@@ -171,6 +173,10 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     config.onApplied(applier.apply);
     applier.start(config.current());
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
+    const recurring = createRecurringMaintenance({
+      repo: createRecurringMaintenanceRepo(stateDb), alarms, store: alarmStore, clock, logger: logger.child({ component: 'maintenance' }),
+      knownDevice: (depot, device) => hasDevice(index, depot, device),
+    });
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
     auditSink.write = audit;
     const userAdmin = createUserAdmin({
@@ -179,7 +185,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
 
     const liveApp = createApp({
-      auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
+      auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), recurring, users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: (f) => discovery.list(f),
@@ -207,6 +213,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const alarmTick = setInterval(() => {
       try {
         alarms.tick();
+        recurring.tick();
         backfill.tick();
       } catch (err) {
         logger.error({ err }, 'alarm tick failed');

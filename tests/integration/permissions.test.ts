@@ -38,6 +38,9 @@ const CELLS: Cell[] = [
   { action: 'out of service', allowed: ['officer', 'engineer'], denied: 403, call: (c, w) => post(c, w, `${alarmPath(c)}/out-of-service`, { reason: `oos by ${w}` }) },
   { action: 'return to service', allowed: ['officer', 'engineer'], denied: 403, call: (c, w) => post(c, w, `${alarmPath(c)}/return-to-service`, {}) },
   { action: 'maintenance', allowed: ['officer', 'engineer'], denied: 403, call: (c, w) => post(c, w, '/api/maintenance', { depot: 'D1', device: { type: 'sensor', id: 'T1' }, reason: `maintenance by ${w}`, minutes: 5 }) },
+  { action: 'recurring maintenance', allowed: ['officer', 'engineer'], denied: 403, call: (c, w) => post(c, w, '/api/maintenance/recurring', {
+    depot: 'D1', device: { type: 'sensor', id: 'T1' }, reason: `recurring by ${w}`, recurrence: { kind: 'weekly', days: [1], start: '08:00', durationMin: 30 }, from: Date.now() + 365 * 86_400_000,
+  }) },
   { action: 'resolve', allowed: ['officer', 'guardIn'], denied: 403, call: (c, w) => post(c, w, `/api/incidents/${c.incident}/resolve`, { note: `resolve by ${w}` }) },
   { action: 'close', allowed: ['officer'], denied: 403, call: (c, w) => post(c, w, `/api/incidents/${c.incident}/close`, { note: `close by ${w}` }) },
   { action: 'create user', allowed: ['admin'], denied: 403, call: (c, w) => post(c, w, '/api/users', { username: `made-by-${w}`, password: 'long-enough-password', role: 'display', depots: null }) },

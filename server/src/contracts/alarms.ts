@@ -84,6 +84,8 @@ export interface MaintenanceView {
   from: number;
   until: number;
   endedAt: number | null;
+  /** an occurrence of this recurring window (contracts/maintenance.ts); absent for a one-off window */
+  recurringId?: number;
 }
 
 /** more than `threshold` new alarms within `windowS` in the caller's scope */

@@ -197,7 +197,8 @@ export function createAlarmService(deps: AlarmServiceDeps) {
       const audit: AuditInput[] = [];
       const expired = maintenance.filter((m) => m.until <= now);
       const remaining = maintenance.filter((m) => m.until > now);
-      for (const m of expired) audit.push({ at: now, actor: SYSTEM, action: 'maintenance.expired', target: `maintenance:${m.id}`, depot: m.depot, note: m.reason, detail: null });
+      for (const m of expired) audit.push({ at: now, actor: SYSTEM, action: 'maintenance.expired', target: `maintenance:${m.id}`, depot: m.depot, note: m.reason,
+        detail: m.recurringId !== undefined ? { recurring: m.recurringId, device: m.device } : null });
       if (expired.length) {
         for (const a of alarms.values()) {
           const current = changed.get(a.id) ?? a;

@@ -7,7 +7,7 @@ import type { StateDb } from './state-db.js';
 
 interface TimelineRow { incident_id: string; at: number; type: TimelineEntry['type']; actor: string; note: string | null; alarm_id: string | null; detail: string | null }
 interface AuditRow { id: number; at: number; actor: string; action: string; target: string; depot: string | null; note: string | null; detail: string | null }
-interface MaintenanceRow { id: number; depot: string; device_type: 'sensor' | 'camera' | null; device_id: string | null; reason: string; by: string; from_at: number; until_at: number; ended_at: number | null }
+interface MaintenanceRow { id: number; depot: string; device_type: 'sensor' | 'camera' | null; device_id: string | null; reason: string; by: string; from_at: number; until_at: number; ended_at: number | null; recurring_id: number | null }
 
 const toTimeline = (r: TimelineRow): TimelineEntry => ({
   incidentId: r.incident_id, at: r.at, type: r.type, actor: r.actor,
@@ -19,7 +19,7 @@ const toAudit = (r: AuditRow): AuditEntry => ({
 });
 const toMaintenance = (r: MaintenanceRow): MaintenanceView => ({
   id: r.id, depot: r.depot, device: r.device_type && r.device_id ? { type: r.device_type, id: r.device_id } : null,
-  reason: r.reason, by: r.by, from: r.from_at, until: r.until_at, endedAt: r.ended_at,
+  reason: r.reason, by: r.by, from: r.from_at, until: r.until_at, endedAt: r.ended_at, ...(r.recurring_id !== null ? { recurringId: r.recurring_id } : {}),
 });
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
 const incidentSeq = (id: string) => Number(id.slice(4));
@@ -58,7 +58,7 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
   const incidentById = db.prepare<[string], { data: string }>('SELECT data FROM incidents WHERE id = ?');
   const timelineOf = db.prepare<[string, number], TimelineRow>('SELECT incident_id, at, type, actor, note, alarm_id, detail FROM timeline WHERE incident_id = ? ORDER BY id DESC LIMIT ?');
   const timelineCount = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM timeline WHERE incident_id = ?');
-  const insertMaintenance = db.prepare('INSERT INTO maintenance (depot, device_type, device_id, reason, by, from_at, until_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertMaintenance = db.prepare('INSERT INTO maintenance (depot, device_type, device_id, reason, by, from_at, until_at, recurring_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const maintenanceById = db.prepare<[number], MaintenanceRow>('SELECT * FROM maintenance WHERE id = ?');
   const endMaintenance = db.prepare('UPDATE maintenance SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
   const activeMaintenance = db.prepare<[number], MaintenanceRow>('SELECT * FROM maintenance WHERE ended_at IS NULL AND until_at > ? ORDER BY from_at');
@@ -87,7 +87,7 @@ export function createSqliteAlarmStore(db: StateDb): AlarmStore {
     let started: MaintenanceView | undefined;
     if (change.startMaintenance) {
       const m = change.startMaintenance.window;
-      const info = insertMaintenance.run(m.depot, m.device?.type ?? null, m.device?.id ?? null, m.reason, m.by, m.from, m.until);
+      const info = insertMaintenance.run(m.depot, m.device?.type ?? null, m.device?.id ?? null, m.reason, m.by, m.from, m.until, m.recurringId ?? null);
       started = { ...m, id: Number(info.lastInsertRowid), endedAt: null };
       writeAudit([{ ...change.startMaintenance.audit, target: `maintenance:${started.id}` }]);
     }

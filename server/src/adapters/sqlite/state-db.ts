@@ -116,6 +116,24 @@ const MIGRATIONS: readonly Migration[] = [
      config TEXT NOT NULL,
      diff TEXT NOT NULL
    );`,
+  // recurring maintenance windows (issue 8): the rule lives here, each occurrence becomes a maintenance
+  // row with its recurring_id, so suppression, expiry and audit are the one-off window's
+  `CREATE TABLE maintenance_recurring (
+     id INTEGER PRIMARY KEY,
+     depot TEXT NOT NULL,
+     device_type TEXT,
+     device_id TEXT,
+     reason TEXT NOT NULL,
+     by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     recurrence TEXT NOT NULL,  -- JSON, domain/recurrence.ts Recurrence
+     time_zone TEXT NOT NULL,
+     from_at INTEGER NOT NULL,
+     until_at INTEGER,
+     deleted_at INTEGER
+   );
+   ALTER TABLE maintenance ADD COLUMN recurring_id INTEGER;  -- maintenance_recurring.id; no foreign key, so the rule's row can go on its own
+   CREATE INDEX maintenance_recurring_occurrence ON maintenance(recurring_id, from_at);`,
 ];
 
 export function openStateDb(path: string): StateDb {
