@@ -7,13 +7,14 @@ import { join, resolve } from 'node:path';
 import { Server as IoServer } from 'socket.io';
 import type { Registry } from 'prom-client';
 import type { Logger } from './adapters/logger.js';
-import type { DiscoveredDevice } from './ingest/discovery.js';
 import type { AuthService } from './services/auth-service.js';
 import type { AlarmService } from './services/alarm-service.js';
 import type { AlarmActions } from './services/alarm-actions.js';
 import type { UserAdmin } from './services/user-admin.js';
 import { createLoginThrottle, type LoginLimits } from './services/login-throttle.js';
 import type { ConfigService } from './services/config-service.js';
+import type { CollectorHealth } from './services/collector-health.js';
+import type { DiscoveredService } from './services/discovered-service.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
@@ -24,6 +25,7 @@ import { restActionLimit } from './http/action-limit.js';
 import { createAuthRouter } from './http/auth-router.js';
 import { createDepotsRouter } from './http/depots-router.js';
 import { createEngineerRouter } from './http/engineer-router.js';
+import { createCollectorsRouter } from './http/collectors-router.js';
 import { createAlarmsRouter } from './http/alarms-router.js';
 import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
@@ -58,7 +60,10 @@ export interface AppDeps {
   audit: (a: AuditInput) => void;
   index: () => SiteIndex;
   telemetry: Pick<TelemetryStore, 'history'>;
-  discovered: (filter: (depotId: string) => boolean) => DiscoveredDevice[];
+  /** discovered devices: list, approve into the configuration, ignore */
+  discovered: DiscoveredService;
+  /** each depot's edge collector health (GET /api/collectors) */
+  collectors: CollectorHealth;
   probe: ReadinessProbe;
   /** the configured map outline (adapters/map-outline.ts); absent: none */
   mapOutline?: () => MapResponse;
@@ -109,6 +114,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/config', express.json({ limit: '8mb' }));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
+  app.use('/api', createCollectorsRouter({ health: deps.collectors }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
   if (deps.recurring) app.use('/api', createRecurringMaintenanceRouter({ recurring: deps.recurring }));
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));

@@ -18,6 +18,8 @@ import { createRecurringMaintenance } from './services/recurring-maintenance.js'
 import { createConfigRepo } from './adapters/sqlite/config-repo.js';
 import { createConfigService, type ConfigService } from './services/config-service.js';
 import { createConfigApplier } from './services/config-apply.js';
+import { createCollectorHealth } from './services/collector-health.js';
+import { createDiscoveredService } from './services/discovered-service.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
@@ -118,6 +120,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       index: () => index, clock, logger: logger.child({ component: 'backfill' }), audit: (e) => auditSink.write?.(e),
     });
     const discovery = new DiscoveryRegistry();
+    const collectors = createCollectorHealth({ index: () => index, clock, configVersion: () => config.current().meta.n });
     // on the embedded broker the centre logs in with its internal account (whatever MQTT_ANONYMOUS says),
     // so no anonymous local client can take its client id; on an external one with MQTT_USERNAME/PASSWORD
     const mqttLogin = broker ? broker.centreCredentials : { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD };
@@ -136,10 +139,17 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       ...(env.MQTT_URL && env.MQTT_SHARE_GROUP && env.INGEST ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
       onAccepted: (msg, at) => {
         live.apply(msg, at);
-        if (msg.type === 'collector') backfill.noteStatus(msg);
+        if (msg.type === 'collector') {
+          backfill.noteStatus(msg);
+          collectors.status(msg, at);
+        }
       },
       onBackfill: (msg) => backfill.record(msg),
-      onRejected: (depotId) => live.noteRejected(depotId),
+      onRejected: (depotId, _reason, sample) => {
+        live.noteRejected(depotId);
+        collectors.rejected(depotId, sample);
+      },
+      onReceived: (depotId, at) => collectors.received(depotId, at),
     });
     // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
     const subscribed = ingest.start();
@@ -171,6 +181,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       publishRetained: (topic, payload) => mqtt.publish(topic, payload, { qos: 1, retain: true }, (err) => { if (err) logger.warn({ err: err.message, topic }, 'could not publish collector config'); }),
     });
     config.onApplied(applier.apply);
+    config.onApplied(() => collectors.reconfigured());
     applier.start(config.current());
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
     const recurring = createRecurringMaintenance({
@@ -188,7 +199,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), recurring, users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
-      discovered: (f) => discovery.list(f),
+      discovered: createDiscoveredService({ registry: discovery, config, audit, clock }), collectors,
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),
       mapOutline: createMapOutline(env.CONFIG_DIR, site.map, logger.child({ component: 'map' })),

@@ -13,7 +13,7 @@ const versionParam = z.coerce.number().int().min(1);
 const listQuery = z.object({ before: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** `If-Match: "7"` (the ETag of GET /api/config), also weak or unquoted */
-function ifMatchVersion(req: Request): number | undefined {
+export function ifMatchVersion(req: Request): number | undefined {
   const h = req.get('if-match');
   if (h === undefined) return undefined;
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(h);
@@ -22,7 +22,7 @@ function ifMatchVersion(req: Request): number | undefined {
 }
 
 /** the service's refusals → HTTP: 400 with every path, 409 with both versions, 428 without a base, 404 */
-function configError(err: unknown, res: Response, next: NextFunction): void {
+export function configError(err: unknown, res: Response, next: NextFunction): void {
   if (err instanceof ConfigInvalidError) return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: p.path || '(config)', message: p.message }))));
   if (err instanceof ConfigConflictError) {
     const body: ConfigConflict = { error: 'version_conflict', message: err.message, baseVersion: err.baseVersion, currentVersion: err.currentVersion };

@@ -6,6 +6,7 @@ import { topics } from '../contracts/mqtt.js';
 import type { AcceptedMessage, TelemetryPoint } from '../contracts/telemetry.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import type { Clock } from '../ports/clock.js';
+import { rejectedSample, type RejectedSample } from '../domain/rejection-log.js';
 import type { DiscoveryRegistry } from './discovery.js';
 import { normalise, type RejectReason } from './normalise.js';
 import { toPoint } from './to-points.js';
@@ -39,7 +40,10 @@ export interface IngestDeps {
    * only and never goes to onAccepted (the live state and the alarm engine)
    */
   onBackfill?: (msg: AcceptedMessage, receivedAt: number) => void;
-  onRejected?: (depotId: string | undefined, reason: RejectReason) => void;
+  /** `sample` is bounded and masked (domain/rejection-log.ts), for engineers to see what came */
+  onRejected?: (depotId: string | undefined, reason: RejectReason, sample: RejectedSample) => void;
+  /** every MQTT message that names a depot (good, discovered or refused), for the collector's message rate */
+  onReceived?: (depotId: string, receivedAt: number) => void;
 }
 
 /**
@@ -51,11 +55,11 @@ export function createIngest(deps: IngestDeps) {
   const filters = topics.ingestFilters(root).map((f) => (deps.shareGroup ? `$share/${deps.shareGroup}/${f}` : f));
   let lastRejectLog = 0;
 
-  function reject(reason: RejectReason, depotId: string | undefined, detail: string, topic: string): void {
+  function reject(reason: RejectReason, depotId: string | undefined, detail: string, topic: string, payload: Buffer): void {
     const depot = depotId && deps.index().depot(depotId) ? depotId : 'unknown';
     deps.metrics.rejected(reason, depot);
-    deps.onRejected?.(depotId, reason);
     const now = deps.clock.now();
+    deps.onRejected?.(depotId, reason, rejectedSample(now, topic, reason, detail, payload));
     // one warning a second at most: a flood of garbage must not become a flood of log lines
     if (now - lastRejectLog > 1000) {
       lastRejectLog = now;
@@ -84,15 +88,18 @@ export function createIngest(deps: IngestDeps) {
   function handle(topic: string, payload: Buffer, ack: (() => void) | undefined): void {
     const receivedAt = deps.clock.now();
     const result = normalise(root, topic, payload, receivedAt);
-    if (!result.ok) return reject(result.reason, result.depotId, result.detail, topic);
+    const from = result.ok ? result.messages[0]?.depotId : result.depotId;
+    if (from !== undefined) deps.onReceived?.(from, receivedAt);
+    if (!result.ok) return reject(result.reason, result.depotId, result.detail, topic, payload);
     const index = deps.index();
     const points: TelemetryPoint[] = [];
     const accepted: AcceptedMessage[] = [];
     for (const msg of result.messages) {
       const r = toPoint(msg, index);
-      if (r.kind === 'kind_mismatch') return reject('kind_mismatch', msg.depotId, r.detail, topic);
+      if (r.kind === 'kind_mismatch') return reject('kind_mismatch', msg.depotId, r.detail, topic, payload);
       if (r.kind === 'discovered') {
-        deps.discovery.record(r.device, receivedAt);
+        // the last value shows the engineer what the device measures before it is approved
+        deps.discovery.record(msg.type === 'sensor' ? { ...r.device, value: msg.value, ...(msg.unit !== undefined ? { unit: msg.unit } : {}) } : r.device, receivedAt);
         deps.metrics.discovered(index.depot(msg.depotId) ? msg.depotId : 'unknown');
         continue;
       }

@@ -1,10 +1,10 @@
-import type { AcceptedMessage, CameraFields, TelemetryPoint } from '../contracts/telemetry.js';
+import type { AcceptedMessage, CameraFields, SensorKind, TelemetryPoint } from '../contracts/telemetry.js';
 import type { SiteIndex } from '../domain/site-index.js';
 
 export type PointResult =
   | { kind: 'point'; point: TelemetryPoint }
   /** a valid message from a device the configuration does not know: held for an engineer to approve */
-  | { kind: 'discovered'; device: { depotId: string; type: 'sensor' | 'camera' | 'collector'; id: string; sensorKind?: string } }
+  | { kind: 'discovered'; device: { depotId: string; type: 'sensor' | 'camera' | 'collector'; id: string; sensorKind?: SensorKind } }
   | { kind: 'kind_mismatch'; detail: string };
 
 /** SPEC §4: one accepted message → one InfluxDB point, tagged with the zone from configuration. Pure. */
