@@ -43,7 +43,7 @@ function parse(argv: readonly string[]): SoakOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DB = 'soak';
 
-interface Sample { atSec: number; queuePoints: number; queueBytes: number; fileBytes: number; rssMb: number; dropped: number }
+interface Sample { atSec: number; queuePoints: number; queueBytes: number; fileBytes: number; rssMb: number; dropped: number; received: number; redelivered: number; connections: number }
 
 async function metric(base: string, name: string): Promise<number> {
   const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => '');
@@ -104,9 +104,12 @@ async function main(): Promise<void> {
         fileBytes: fileBytes(dataDir),
         rssMb: rssMb(server.child.pid),
         dropped: await metric(base, 'depotwatch_telemetry_points_dropped_total'),
+        received: await metric(base, 'depotwatch_ingest_messages_total'),
+        redelivered: await metric(base, 'depotwatch_ingest_redelivered_total'),
+        connections: await metric(base, 'depotwatch_mqtt_connections_total'),
       });
       const s = samples.at(-1);
-      console.log(`t=${s?.atSec}s published=${load.published()} acked=${load.acked()} queue=${s?.queuePoints} points ${s?.queueBytes} B (file ${s?.fileBytes} B) rss=${s?.rssMb} MB dropped=${s?.dropped}`);
+      console.log(`t=${s?.atSec}s published=${load.published()} acked=${load.acked()} queue=${s?.queuePoints} points ${s?.queueBytes} B (file ${s?.fileBytes} B) rss=${s?.rssMb} MB dropped=${s?.dropped} | this process: received=${s?.received} redelivered=${s?.redelivered} connections=${s?.connections}`);
     };
     await sleep(opts.warmSec * 1000);
     await influx.kill();
@@ -144,7 +147,7 @@ async function main(): Promise<void> {
     }
     const drainedSec = Math.round((Date.now() - restored) / 1000);
     await sample();
-    const peak = samples.reduce((p, s) => (s.queuePoints > p.queuePoints ? s : p), samples[0] ?? { queuePoints: 0, queueBytes: 0, fileBytes: 0, rssMb: 0, atSec: 0, dropped: 0 });
+    const peak = samples.reduce((p, s) => (s.queuePoints > p.queuePoints ? s : p), samples[0] ?? { queuePoints: 0, queueBytes: 0, fileBytes: 0, rssMb: 0, atSec: 0, dropped: 0, received: 0, redelivered: 0, connections: 0 });
     const report = {
       at: new Date().toISOString(), ...opts,
       published: result.published, acked: result.acked, stored, lost: Math.max(0, result.acked - stored),
@@ -158,7 +161,7 @@ async function main(): Promise<void> {
       mosquitto: PRODUCTION_MOSQUITTO_TUNING.trim().split('\n'),
     };
     console.log(JSON.stringify(report, null, 2));
-    for (const m of ['depotwatch_ingest_messages_total', 'depotwatch_ingest_rejected_total', 'depotwatch_telemetry_points_written_total', 'depotwatch_telemetry_points_failed_total', 'depotwatch_telemetry_write_retries_total']) {
+    for (const m of ['depotwatch_ingest_messages_total', 'depotwatch_ingest_redelivered_total', 'depotwatch_mqtt_connections_total', 'depotwatch_ingest_rejected_total', 'depotwatch_telemetry_points_written_total', 'depotwatch_telemetry_points_failed_total', 'depotwatch_telemetry_write_retries_total']) {
       console.log(`${m} (this server process) = ${await metric(base, m)}`);
     }
     console.log(`--- server output (tail) ---\n${server.output().slice(-3000)}`);

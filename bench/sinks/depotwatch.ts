@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { endMqttSession } from '../../lib/mqtt/connect.js';
 import { envSchema } from '../../server/src/settings.js';
 import { freePort } from '../../tests/helpers/ports.js';
 import { startChild } from '../child.js';
@@ -28,10 +29,11 @@ export function dwServerSink(ctx: SinkContext, store: 'influx' | 'sqlite'): Sink
       // DepotWatch subscribes at QoS 1 whatever the load uses; the load's QoS decides the delivered QoS.
       if (store === 'influx') await ctx.influx.createDatabase(db);
       const dataDir = mkdtempSync(join(ctx.workDir, `dw-${store}-`));
+      const clientId = `bench-dw-${store}-${process.pid}`;
       const port = await freePort();
       const child = startChild(ctx.cleanup, `DepotWatch server (${store})`, process.execPath, [...extraNodeArgs, '--import', 'tsx', 'server/src/main.ts'], {
         env: depotWatchEnv({
-          HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', MQTT_URL: ctx.mqttUrl, CONFIG_DIR: ctx.configDir, DATA_DIR: dataDir,
+          HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', MQTT_URL: ctx.mqttUrl, MQTT_CLIENT_ID: clientId, CONFIG_DIR: ctx.configDir, DATA_DIR: dataDir,
           WEB_DIR: join(dataDir, 'no-web'), ADMIN_PASSWORD, SIMULATE: '0', LOG_LEVEL,
           ...(store === 'influx' ? { INFLUX_URL: ctx.influx.url, INFLUX_DB: db } : {}),
         }),
@@ -49,6 +51,7 @@ export function dwServerSink(ctx: SinkContext, store: 'influx' | 'sqlite'): Sink
             live.close();
             c.close();
             await child.stop(graceMs);
+            await retire(ctx.mqttUrl, clientId);
             rmSync(dataDir, { recursive: true, force: true });
           },
         } satisfies RunningSink;
@@ -71,10 +74,11 @@ export function dwIngestSink(ctx: SinkContext): Sink {
     async start(_qos, extraNodeArgs = []) {
       await ctx.influx.createDatabase(db);
       const dataDir = mkdtempSync(join(ctx.workDir, 'dw-ingest-'));
+      const clientId = `bench-dw-ingest-${process.pid}`;
       const metricsPort = await freePort();
       const child = startChild(ctx.cleanup, 'DepotWatch ingest', process.execPath, [...extraNodeArgs, '--import', 'tsx', 'server/src/ingest/main.ts'], {
         env: depotWatchEnv({
-          MQTT_URL: ctx.mqttUrl, INFLUX_URL: ctx.influx.url, INFLUX_DB: db, CONFIG_DIR: ctx.configDir, DATA_DIR: dataDir,
+          MQTT_URL: ctx.mqttUrl, MQTT_CLIENT_ID: clientId, INFLUX_URL: ctx.influx.url, INFLUX_DB: db, CONFIG_DIR: ctx.configDir, DATA_DIR: dataDir,
           METRICS_PORT: String(metricsPort), LOG_LEVEL,
         }),
       });
@@ -90,11 +94,21 @@ export function dwIngestSink(ctx: SinkContext): Sink {
         pid: child.pid, counter: ctx.influx.counter(db),
         async stop(graceMs) {
           await child.stop(graceMs);
+          await retire(ctx.mqttUrl, clientId);
           rmSync(dataDir, { recursive: true, force: true });
         },
       };
     },
   };
+}
+
+/**
+ * A sink that is done for good ends its persistent session: both DepotWatch sinks join the same shared
+ * subscription group, and on Mosquitto a stopped member with a live session keeps receiving its share (queued
+ * for it), so the next sink would see only half of the load. Everything was measured before this runs.
+ */
+async function retire(url: string, clientId: string): Promise<void> {
+  await endMqttSession({ url, clientId }).catch((err: unknown) => console.error(`could not end the MQTT session ${clientId}: ${String(err)}`));
 }
 
 /** The bench's environment minus any DepotWatch variable of the caller's shell, plus `vars`. */

@@ -1,6 +1,6 @@
 import { withoutCredentials } from '../logger.js';
 import { hostname } from 'node:os';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger.js';
 
 /**
@@ -61,6 +61,22 @@ export function connectMqtt(opts: MqttConnectOptions): MqttClient {
     logger.error({ ...where, err: err.message }, 'MQTT error');
   });
   return client;
+}
+
+/**
+ * Ends the persistent session of `clientId` on the broker: a clean-session connection under the same id makes
+ * the broker discard the session, its subscriptions and whatever it still queued for it. For a process that is
+ * retired for good, after its backlog has been taken (server/src/ingest/retire.ts): a shared-subscription member
+ * that is merely switched off goes on receiving its share.
+ */
+export async function endMqttSession(opts: Pick<MqttConnectOptions, 'url' | 'clientId' | 'username' | 'password' | 'tls'>): Promise<void> {
+  const client = await connectAsync(opts.url, {
+    clientId: opts.clientId, clean: true, reconnectPeriod: 0, connectTimeout: 10_000,
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+    ...opts.tls,
+  });
+  await client.endAsync();
 }
 
 /** `mqtt://user:secret@host` → `mqtt://user:***@host`: credentials never reach a log line. */

@@ -30,7 +30,7 @@ describe('ingest with a shared subscription on Mosquitto', () => {
       clients.push(mqtt);
       const ingest = createIngest({
         mqtt, root: 'depots', index: () => index, writer: { enqueue: (p) => stored[k]?.push(...p) }, discovery: new DiscoveryRegistry(), clock: systemClock,
-        metrics: { accepted: () => undefined, rejected: () => undefined, discovered: () => undefined }, logger: silentLogger, shareGroup: 'depotwatch-ingest',
+        metrics: { accepted: () => undefined, rejected: () => undefined, discovered: () => undefined, redelivered: () => undefined, connected: () => undefined }, logger: silentLogger, shareGroup: 'depotwatch-ingest',
       });
       await ingest.start();
       ingests.push(ingest);

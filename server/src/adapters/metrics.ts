@@ -12,6 +12,8 @@ export function createMetrics() {
   const accepted = new Counter({ name: 'depotwatch_ingest_messages_total', help: 'MQTT messages accepted, by type', labelNames: ['type'] as const, registers: [registry] });
   const rejected = new Counter({ name: 'depotwatch_ingest_rejected_total', help: 'MQTT messages rejected, by reason and depot (collector)', labelNames: ['reason', 'depot'] as const, registers: [registry] });
   const discovered = new Counter({ name: 'depotwatch_ingest_discovered_total', help: 'messages from devices not in the configuration', labelNames: ['depot'] as const, registers: [registry] });
+  const redelivered = new Counter({ name: 'depotwatch_ingest_redelivered_total', help: 'QoS 1 messages the broker sent again (DUP flag): delivered before without a PUBACK; stored idempotently', registers: [registry] });
+  const connections = new Counter({ name: 'depotwatch_mqtt_connections_total', help: 'MQTT connections of the ingest, by whether the broker still held the persistent session', labelNames: ['session'] as const, registers: [registry] });
   const written = new Counter({ name: 'depotwatch_telemetry_points_written_total', help: 'points written to the telemetry store', registers: [registry] });
   const failed = new Counter({ name: 'depotwatch_telemetry_points_failed_total', help: 'points the telemetry store refused as invalid', registers: [registry] });
   const dropped = new Counter({ name: 'depotwatch_telemetry_points_dropped_total', help: 'points dropped from the telemetry queue: queue_full (the oldest, past TELEMETRY_QUEUE_MAX_BYTES) or unreadable', labelNames: ['reason'] as const, registers: [registry] });
@@ -27,6 +29,8 @@ export function createMetrics() {
     accepted: (type) => accepted.inc({ type }),
     rejected: (reason, depot) => rejected.inc({ reason, depot }),
     discovered: (depot) => discovered.inc({ depot }),
+    redelivered: () => redelivered.inc(),
+    connected: (present) => connections.inc({ session: present ? 'present' : 'new' }),
   };
   const writer = {
     onWritten: (n: number, seconds: number) => { written.inc(n); writeSeconds.observe(seconds); },

@@ -16,6 +16,10 @@ export interface IngestMetrics {
   /** `depot` is the configured depot the message claimed, or "unknown" */
   rejected(reason: RejectReason, depot: string): void;
   discovered(depot: string): void;
+  /** a QoS 1 message the broker sent again (DUP): it was delivered before and not acknowledged */
+  redelivered(): void;
+  /** each connection the broker answered, and whether it still held this client's session */
+  connected(sessionPresent: boolean): void;
 }
 
 export interface IngestDeps {
@@ -68,6 +72,7 @@ export function createIngest(deps: IngestDeps) {
   }
 
   function onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    if (packet.dup) deps.metrics.redelivered();
     const release = deps.acks?.hold(packet);
     let released = false;
     const ack = release ? () => { if (!released) { released = true; release(); } } : undefined;
@@ -117,6 +122,7 @@ export function createIngest(deps: IngestDeps) {
     }
   }
 
+  const onConnect = (connack: { sessionPresent: boolean }) => deps.metrics.connected(connack.sessionPresent);
   let subscription: ReturnType<typeof subscribeOnConnect> | undefined;
   return {
     filters,
@@ -125,9 +131,14 @@ export function createIngest(deps: IngestDeps) {
      * every connection; resolves at the first SUBACK, which never comes while the broker is unreachable.
      */
     start(): Promise<void> {
-      mqtt.on('message', onMessage);
+      this.listen();
       subscription = subscribeOnConnect(mqtt, filters, logger);
       return subscription.subscribed;
+    },
+    /** Takes messages without subscribing: a retiring process drains what its session already holds (retire.ts). */
+    listen(): void {
+      mqtt.on('message', onMessage);
+      mqtt.on('connect', onConnect);
     },
     /**
      * Stops taking messages. It does not unsubscribe: with a persistent session the broker keeps queueing
@@ -136,6 +147,7 @@ export function createIngest(deps: IngestDeps) {
     async stop(): Promise<void> {
       subscription?.stop();
       mqtt.removeListener('message', onMessage);
+      mqtt.removeListener('connect', onConnect);
     },
   };
 }

@@ -11,7 +11,9 @@ import { QueueLockedError } from '../adapters/sqlite/telemetry-queue.js';
 import { EnvError, parseEnv } from '../settings.js';
 import { DiscoveryRegistry } from './discovery.js';
 import { connectCentreMqtt, firstConnection, openDurableWriter } from './durable-path.js';
+import { defaultClientId } from '../../../lib/mqtt/connect.js';
 import { createIngest } from './ingest.js';
+import { retireSession, type RetireResult } from './retire.js';
 
 /**
  * A standalone ingest process for scaling past one machine (SPEC §10): joins the broker's shared
@@ -19,6 +21,10 @@ import { createIngest } from './ingest.js';
  * Run several against an external broker; the servers then run with INGEST=off. Each process has a
  * persistent session (MQTT_CLIENT_ID) and its own on-disk queue (DATA_DIR): several on one host each
  * need their own MQTT_CLIENT_ID and DATA_DIR.
+ *
+ * `--retire`: takes this process out of the group for good (retire.ts): stores what its session still holds,
+ * empties its on-disk queue into the store and ends the session, then exits. With a server's MQTT_CLIENT_ID and
+ * DATA_DIR it retires a server that ingested.
  */
 async function main(): Promise<void> {
   let env;
@@ -54,6 +60,17 @@ async function main(): Promise<void> {
     mqtt, root: env.MQTT_TOPIC_ROOT, index: () => index, writer: durable.writer, acks, discovery: new DiscoveryRegistry(), clock: systemClock,
     metrics: metrics.ingest, logger, ...(env.MQTT_SHARE_GROUP ? { shareGroup: env.MQTT_SHARE_GROUP } : {}),
   });
+  if (process.argv.includes('--retire')) {
+    const clientId = env.MQTT_CLIENT_ID ?? defaultClientId('ingest');
+    const r = await retireSession({
+      url: env.MQTT_URL, clientId, login: { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD },
+      mqtt, ingest, acks, writer: durable.writer, queue: durable.queue, logger,
+    });
+    await durable.close();
+    await store.close();
+    process.stdout.write(`${retireSentence(r, clientId, env.DATA_DIR)}\n`);
+    process.exit(r.outcome === 'store_unreachable' ? 1 : 0);
+  }
   // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
   const subscribed = ingest.start();
   if (await firstConnection(mqtt, 5000)) await subscribed;
@@ -78,6 +95,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+}
+
+function retireSentence(r: RetireResult, clientId: string, dataDir: string): string {
+  switch (r.outcome) {
+    case 'retired': return `Retired ${clientId}: stored the ${r.messages} messages its session held and ended the session; the other members now take all of the load.`;
+    case 'no_session': return `Nothing to retire: the broker holds no session for ${clientId} (check MQTT_CLIENT_ID).`;
+    case 'store_unreachable': return `Not retired: ${r.queueLeft} points are still queued in ${dataDir} because the telemetry store did not take them; the session is kept. Run --retire again once the store is reachable.`;
+  }
 }
 
 void main();
