@@ -4,8 +4,8 @@ import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqt
 import type { Logger } from '../logger.js';
 
 /**
- * The one way DepotWatch opens an MQTT connection (the centre's server and ingest process; the edge
- * collector later): TCP_NODELAY on every (re)connect, automatic reconnects, credentials and TLS options,
+ * The one way DepotWatch opens an MQTT connection (the centre's server and ingest process, and the edge
+ * collector): TCP_NODELAY on every (re)connect, automatic reconnects, credentials and TLS options,
  * and a URL with its password removed for logs. It returns at once: a broker that is down is retried
  * forever, and `client.connected` tells readiness probes where things stand.
  */
@@ -21,6 +21,12 @@ export interface MqttConnectOptions {
   reconnectPeriodMs?: number;
   connectTimeoutMs?: number;
   keepaliveSec?: number;
+  /** the Last Will: the edge's retained `{"state":"offline"}` on its status topic */
+  will?: IClientOptions['will'];
+  /** false: a QoS 0 publish while offline is dropped, not kept in mqtt.js's memory (the edge's spool is its queue) */
+  queueQoSZero?: boolean;
+  /** true: mqtt.js subscribes again after a reconnect by itself (the edge's few fixed topics); default false */
+  resubscribe?: boolean;
   logger: Logger;
 }
 
@@ -32,8 +38,11 @@ export function connectMqtt(opts: MqttConnectOptions): MqttClient {
     reconnectPeriod: opts.reconnectPeriodMs ?? 1000,
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
     keepalive: opts.keepaliveSec ?? 30,
-    // subscriptions are the caller's (subscribeOnConnect)
-    resubscribe: false,
+    protocolVersion: 4,
+    // the centre's subscriptions are the caller's (subscribeOnConnect)
+    resubscribe: opts.resubscribe ?? false,
+    ...(opts.will !== undefined ? { will: opts.will } : {}),
+    ...(opts.queueQoSZero !== undefined ? { queueQoSZero: opts.queueQoSZero } : {}),
     ...(opts.username !== undefined ? { username: opts.username } : {}),
     ...(opts.password !== undefined ? { password: opts.password } : {}),
     ...opts.tls,

@@ -22,7 +22,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'depotwatch-edge-cli-'));
   [broker, dev, ups] = await Promise.all([startMosquitto(), startModbusDevice(), startUpsAgent({ inputVoltage: 231, chargeRemaining: 98, outputSource: 3, secondsOnBattery: 0 })]);
   sub = await connectAsync(broker.url, { clientId: 'edge-cli-test', reconnectPeriod: 0 });
-  sub.on('message', (topic, payload, packet) => messages.push({ topic, payload: JSON.parse(payload.toString('utf8')) as Record<string, unknown>, retain: packet.retain }));
+  // a loaded machine may see several readings of a device batched into one JSON array (SPEC §3): one entry each
+  sub.on('message', (topic, payload, packet) => {
+    const parsed = JSON.parse(payload.toString('utf8')) as Record<string, unknown> | Record<string, unknown>[];
+    for (const p of Array.isArray(parsed) ? parsed : [parsed]) messages.push({ topic, payload: p, retain: packet.retain });
+  });
   await sub.subscribeAsync('depots/K901/#', { qos: 1 });
 });
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { createTokenBucket } from '../../collectors/src/edge/link/token-bucket.j
 import { batchLimitsFor, liveMessage, planBatches, publishPacketBytes, TCP_IP_OVERHEAD_BYTES } from '../../collectors/src/edge/link/wire.js';
 import type { SpooledReading } from '../../collectors/src/edge/spool/spool.js';
 import { sensorPayloadSchema, cameraHealthPayloadSchema } from '../../server/src/contracts/mqtt.js';
+import { silentLogger } from '../../lib/logger.js';
 
 const T0 = Date.UTC(2026, 11, 1, 2, 0, 0);
 const row = (seq: number, r: SpooledReading['reading']): SpooledReading => ({ seq, device: r.type === 'sensor' ? `s/${r.sensorId}` : `c/${r.cameraId}`, reading: r });
@@ -115,13 +116,13 @@ describe('centre configuration over MQTT', () => {
 describe('edge MQTT session options', () => {
   it('a persistent session, a stable id, the retained Last Will, TLS files and credentials', () => {
     const files: Record<string, string> = { '/etc/ca.pem': 'CA' };
-    const o = edgeMqttOptions(baseConfig(), 'depots', (p) => { const f = files[p]; if (f === undefined) throw new Error('ENOENT'); return Buffer.from(f); });
-    expect(o).toMatchObject({ clientId: 'depotwatch-edge-K101', clean: false, keepalive: 15, username: 'K101', password: 'pw', rejectUnauthorized: true });
-    expect(o.ca?.toString()).toBe('CA');
+    const o = edgeMqttOptions(baseConfig(), 'depots', silentLogger, (p) => { const f = files[p]; if (f === undefined) throw new Error('ENOENT'); return Buffer.from(f); });
+    expect(o).toMatchObject({ clientId: 'depotwatch-edge-K101', clean: false, keepaliveSec: 15, username: 'K101', password: 'pw', tls: { rejectUnauthorized: true } });
+    expect(o.tls?.ca?.toString()).toBe('CA');
     expect(o.will).toMatchObject({ topic: 'depots/K101/collector/status', qos: 1, retain: true });
     expect(JSON.parse(String(o.will?.payload))).toEqual({ state: 'offline' });
     const withCert = { ...baseConfig(), mqtt: { ...baseConfig().mqtt, cert: '/etc/edge.pem', key: '/etc/edge.key' } };
-    expect(() => edgeMqttOptions(withCert, 'depots', (p) => { const f = files[p]; if (f === undefined) throw new Error('ENOENT'); return Buffer.from(f); }))
+    expect(() => edgeMqttOptions(withCert, 'depots', silentLogger, (p) => { const f = files[p]; if (f === undefined) throw new Error('ENOENT'); return Buffer.from(f); }))
       .toThrow(new EdgeTlsError('mqtt.cert: cannot read /etc/edge.pem: ENOENT'));
   });
 });

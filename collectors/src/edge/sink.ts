@@ -2,9 +2,8 @@ import { topics } from '../../../server/src/contracts/mqtt.js';
 import type { EdgeReading } from './reading.js';
 
 /**
- * Where the sources' readings go: the spool and publisher (edge-link's store and forward), or, until that is
- * plugged in, the direct MQTT stand-in in direct-mqtt-sink.ts. The sources only ever call publish(); the
- * composition root (main.ts) starts the sink before the sources and stops it after them.
+ * Where the sources' readings go: the spool and publisher (link/, store and forward). The sources only ever
+ * call publish(); the composition root (main.ts) starts the sink before the sources and stops it after them.
  */
 export interface ReadingSink {
   /** ready to take readings; must not wait for the centre to be reachable (the edge polls regardless) */

@@ -1,11 +1,12 @@
 import type { MqttClient } from 'mqtt';
 import { DEFAULT_TOPIC_ROOT, topics } from '../../../../server/src/contracts/mqtt.js';
 import type { Logger } from '../../../../lib/logger.js';
+import { connectMqtt } from '../../../../lib/mqtt/connect.js';
 import type { EdgeConfig } from '../config-schema.js';
 import type { EdgeReading } from '../reading.js';
 import { openSpool, type Spool, type SpoolStats } from '../spool/spool.js';
 import { applyCentreConfig } from './centre-config.js';
-import { connectEdgeMqtt, edgeMqttOptions } from './mqtt-connection.js';
+import { edgeMqttOptions } from './mqtt-connection.js';
 import { createPublisher, type PublisherCounters } from './publisher.js';
 import { OFFLINE_WILL, onlineStatus } from './status.js';
 
@@ -45,7 +46,8 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
   let running = restoreCentreConfig(opts.config, spool, logger);
   const listeners = new Set<(c: EdgeConfig) => void>();
 
-  const mqtt: MqttClient = connectEdgeMqtt(opts.config.mqtt.url, edgeMqttOptions(opts.config, root));
+  // connects in the background: the edge starts and spools even when the centre is unreachable
+  const mqtt: MqttClient = connectMqtt(edgeMqttOptions(opts.config, root, logger.child({ component: 'mqtt' })));
   const statusTopic = topics.collectorStatus(root, depot);
   const configTopic = topics.collectorConfig(root, depot);
 
@@ -62,12 +64,11 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
   });
 
   mqtt.on('connect', () => {
-    logger.info({ url: opts.config.mqtt.url, spooled: spool.stats().spooled }, 'connected to the centre');
+    logger.info({ spooled: spool.stats().spooled }, 'connected to the centre');
     publishStatus();
     mqtt.subscribe(configTopic, { qos: 1 }, (err) => { if (err) logger.error({ err: err.message }, 'could not subscribe to collector/config'); });
   });
   mqtt.on('offline', () => logger.warn({ spooled: spool.stats().spooled }, 'centre unreachable: spooling'));
-  mqtt.on('error', (err) => logger.error({ err: err.message }, 'MQTT error'));
   mqtt.on('message', (topic, payload) => {
     if (topic !== configTopic || payload.length === 0) return;
     const r = applyCentreConfig(running, payload);
