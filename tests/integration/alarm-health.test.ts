@@ -51,7 +51,7 @@ afterAll(() => {
 });
 
 const report = (depots: readonly string[] | null) =>
-  aggregateAlarmHealth(createAlarmHealthQueries(db).facts({ from: FROM, to: NOW, depots }), { from: FROM, now: NOW, days: 2, operators: 1, utcOffsetMin: 0 });
+  aggregateAlarmHealth(createAlarmHealthQueries(db).facts({ from: FROM, to: NOW, days: 2, depots }), { from: FROM, now: NOW, days: 2, operators: 1, utcOffsetMin: 0 });
 
 describe('alarm health over the audit log', () => {
   it('the window starts at local midnight, days − 1 before today', () => {
@@ -75,7 +75,7 @@ describe('alarm health over the audit log', () => {
   });
 
   it('two operators share the load: the rate halves and 12 in 10 minutes is no longer a flood', () => {
-    const r = aggregateAlarmHealth(createAlarmHealthQueries(db).facts({ from: FROM, to: NOW, depots: null }), { from: FROM, now: NOW, days: 2, operators: 2, utcOffsetMin: 0 });
+    const r = aggregateAlarmHealth(createAlarmHealthQueries(db).facts({ from: FROM, to: NOW, days: 2, depots: null }), { from: FROM, now: NOW, days: 2, operators: 2, utcOffsetMin: 0 });
     expect(r.daily[0]).toMatchObject({ peakPer10Min: 6, floodPercent: 0 });
     expect(r.summary.avgPer10Min).toBe(0.03);
   });
@@ -86,5 +86,42 @@ describe('alarm health over the audit log', () => {
     expect(r.daily[0]).toMatchObject({ stale: 1, standing: 1 });
     expect(r.top).toEqual([]);
     expect(report([]).summary).toMatchObject({ raises: 0, outOfService: 0 });
+  });
+});
+
+/*
+ * Chattering without the engine's mark, and the top alarms' daily trend, over three days:
+ *   E raised 3 times within 60 s on day 0 (00:00:00, 00:00:30, 00:01:00): chattering on day 0
+ *   F raised 3 times within 61 s on day 1 (00:00:00, 00:00:31, 00:01:01): not chattering
+ *   E raised once more on day 2; F raised at 12:00 on day 2: F's last three are far apart
+ */
+describe('alarm health: chattering by rate, and the trend of the most frequent alarms', () => {
+  let dir2: string;
+  let db2: StateDb;
+  const E = 'D1/door:DR1', F = 'D1/high:T1';
+  const DAY = 24 * H;
+  beforeAll(() => {
+    dir2 = mkdtempSync(join(tmpdir(), 'dw-alarm-health-2-'));
+    db2 = openStateDb(join(dir2, 'state.db'));
+    createSqliteAlarmStore(db2).commit({ audit: [
+      t(FROM, E, 'D1', 'raised', 'unack'), t(FROM + 30_000, E, 'D1', 'reraised', 'unack'), t(FROM + 60_000, E, 'D1', 'reraised', 'unack'),
+      t(FROM + DAY, F, 'D1', 'raised', 'unack'), t(FROM + DAY + 31_000, F, 'D1', 'reraised', 'unack'), t(FROM + DAY + 61_000, F, 'D1', 'reraised', 'unack'),
+      t(FROM + 2 * DAY + H, E, 'D1', 'reraised', 'unack'), t(FROM + 2 * DAY + 12 * H, F, 'D1', 'reraised', 'unack'),
+    ] });
+  });
+  afterAll(() => {
+    db2.close();
+    rmSync(dir2, { recursive: true, force: true });
+  });
+
+  it('three activations within a minute chatter; three within 61 s do not', () => {
+    const now = FROM + 2 * DAY + 13 * H;
+    const r = aggregateAlarmHealth(createAlarmHealthQueries(db2).facts({ from: FROM, to: now, days: 3, depots: null }), { from: FROM, now, days: 3, operators: 1, utcOffsetMin: 0 });
+    expect(r.daily.map((d) => d.chattering)).toEqual([1, 0, 0]);
+    expect(r.summary.chattering).toBe(1);
+    expect(r.top.map((x) => [x.alarm, x.count, x.daily])).toEqual([[E, 4, [3, 0, 1]], [F, 4, [0, 3, 1]]]);
+    // day 0 ends 24 h − 60 s after E's last raise: neither stale nor standing; day 1 ends 48 h − 60 s after
+    // it: both; by now E and F were raised again within 12 h: neither
+    expect(r.daily.map((d) => [d.stale, d.standing])).toEqual([[0, 0], [1, 1], [0, 0]]);
   });
 });

@@ -1,9 +1,7 @@
-import type { AlarmState } from './alarm-engine.js';
-
 /**
  * Alarm-system health (ISA-18.2 §16, EEMUA 191): how much the operators are asked to handle, per day,
- * so that engineers can tune the rules that make noise. Pure: the facts come from the audit log
- * (adapters/sqlite/alarm-health-queries.ts), every number here can be checked by hand.
+ * so that engineers can tune the rules that make noise. Pure: the facts are counts the SQL queries
+ * take from the audit log (adapters/sqlite/alarm-health-queries.ts); every number here can be checked by hand.
  */
 
 export const TEN_MIN_MS = 600_000;
@@ -26,21 +24,28 @@ export const ALARM_HEALTH_TARGETS = {
   staleMax: 5,
 } as const;
 
-/** One alarm transition from the audit log. */
-export interface HealthTransition { alarm: string; at: number; event: string; to: AlarmState }
-/** Where an alarm stood when the window opened: its last transition and last raise before `from`. */
-export interface HealthBaseline { alarm: string; lastAt: number; to: AlarmState; raisedAt: number | null }
+/** What stands at one instant: annunciated alarms unchanged or raised more than a day ago, and those set aside. */
+export interface StandingCounts { stale: number; standing: number; shelved: number; outOfService: number }
 
+/** more activations than this within CHATTER_WINDOW_MS make an alarm chattering (EEMUA 191: 3 in a minute) */
+export const CHATTER_ACTIVATIONS = 3;
+export const CHATTER_WINDOW_MS = 60_000;
+
+/**
+ * What the SQL queries (adapters/sqlite/alarm-health-queries.ts) reduce the audit log to: counts per
+ * 10-minute interval and per day, never the rows themselves.
+ */
 export interface AlarmHealthFacts {
   /** raised and reraised alarms per 10-minute interval since `from` (interval index → count) */
   per10Min: ReadonlyMap<number, number>;
-  /** the most frequent alarms, most first */
-  top: readonly { alarm: string; depot: string; code: string; device: string; count: number }[];
-  /** distinct alarms marked chattering per day (day index → count) */
+  /** the most frequent alarms, most first, with their raises per day (day index → count) */
+  top: readonly { alarm: string; depot: string; code: string; device: string; count: number; perDay: ReadonlyMap<number, number> }[];
+  /** distinct chattering alarms per day (day index → count): marked by the engine, or 3 activations within a minute */
   chatteringPerDay: ReadonlyMap<number, number>;
-  baseline: readonly HealthBaseline[];
-  /** transitions in [from, to), oldest first */
-  transitions: readonly HealthTransition[];
+  /** distinct chattering alarms over the whole window */
+  chattering: number;
+  /** what stood at the end of each day (or now, for today); a day missing here had nothing standing */
+  standingPerDay: ReadonlyMap<number, StandingCounts>;
 }
 
 export interface AlarmHealthDay {
@@ -61,11 +66,12 @@ export interface AlarmHealthReport {
   targets: typeof ALARM_HEALTH_TARGETS;
   summary: Omit<AlarmHealthDay, 'day' | 'from'> & { top10SharePercent: number };
   daily: AlarmHealthDay[];
-  top: (AlarmHealthFacts['top'][number] & { sharePercent: number })[];
+  /** the ten most frequent alarms with their share of all raises and their raises per day */
+  top: (Omit<AlarmHealthFacts['top'][number], 'perDay'> & { sharePercent: number; daily: number[] })[];
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
-const annunciated = (s: AlarmState) => s === 'unack' || s === 'acked';
+const NOTHING_STANDING: StandingCounts = { stale: 0, standing: 0, shelved: 0, outOfService: 0 };
 
 /** Midnight, local time, of the day `days - 1` before the one holding `now`: the window's start. */
 export function windowStart(now: number, days: number, utcOffsetMin: number): number {
@@ -73,51 +79,34 @@ export function windowStart(now: number, days: number, utcOffsetMin: number): nu
   return Math.floor((now + off) / DAY_MS) * DAY_MS - off - (days - 1) * DAY_MS;
 }
 
-/** Counts of what stands at `at`, from each alarm's state, last change and last raise. */
-function standingAt(alarms: ReadonlyMap<string, { to: AlarmState; lastAt: number; raisedAt: number | null }>, at: number) {
-  let stale = 0, standing = 0, shelved = 0, outOfService = 0;
-  for (const a of alarms.values()) {
-    if (a.to === 'shelved') shelved++;
-    else if (a.to === 'out_of_service') outOfService++;
-    else if (annunciated(a.to)) {
-      if (at - a.lastAt > STALE_MS) stale++;
-      if (a.raisedAt !== null && at - a.raisedAt > STALE_MS) standing++;
-    }
-  }
-  return { stale, standing, shelved, outOfService };
+/** Where each day's standing counts are taken: its end, or `now` for the day that holds it. */
+export function dayEnds(from: number, now: number, days: number): number[] {
+  return Array.from({ length: days }, (_, d) => Math.min(from + (d + 1) * DAY_MS, now));
 }
 
 /**
  * The report over [from, now): per local day, and for the whole window. Rates are per operator (the
- * load is shared by `operators` positions) over the 10-minute intervals that have passed.
+ * load is shared by `operators` positions) over the 10-minute intervals that have passed; a flood is
+ * an interval with more than 10 new alarms per operator.
  */
 export function aggregateAlarmHealth(facts: AlarmHealthFacts, opts: { from: number; now: number; days: number; operators: number; utcOffsetMin: number }): AlarmHealthReport {
   const { from, now, days, operators } = opts;
   const perDay = 144; // 10-minute intervals in a day
   const elapsed = Math.max(1, Math.ceil((now - from) / TEN_MIN_MS));
-  const state = new Map(facts.baseline.map((b) => [b.alarm, { to: b.to, lastAt: b.lastAt, raisedAt: b.raisedAt }]));
-  let next = 0, floodTotal = 0;
+  let floodTotal = 0;
   const daily: AlarmHealthDay[] = [];
   for (let d = 0; d < days; d++) {
     const dayFrom = from + d * DAY_MS;
-    const dayEnd = Math.min(dayFrom + DAY_MS, now);
     const first = d * perDay;
     const intervals = Math.max(0, Math.min(perDay, elapsed - first));
     let raises = 0, peak = 0, flood = 0;
     for (let i = first; i < first + intervals; i++) {
-      const n = (facts.per10Min.get(i) ?? 0) / operators;
-      raises += facts.per10Min.get(i) ?? 0;
-      peak = Math.max(peak, n);
-      if (n > FLOOD_PER_10_MIN) flood++;
+      const n = facts.per10Min.get(i) ?? 0;
+      raises += n;
+      peak = Math.max(peak, n / operators);
+      if (n / operators > FLOOD_PER_10_MIN) flood++;
     }
     floodTotal += flood;
-    for (; next < facts.transitions.length; next++) {
-      const t = facts.transitions[next];
-      if (!t || t.at >= dayFrom + DAY_MS) break;
-      const prev = state.get(t.alarm);
-      const raised = t.event === 'raised' || t.event === 'reraised';
-      state.set(t.alarm, { to: t.to, lastAt: t.at, raisedAt: raised ? t.at : prev?.raisedAt ?? null });
-    }
     const local = new Date(dayFrom + opts.utcOffsetMin * 60_000).toISOString().slice(0, 10);
     daily.push({
       day: local, from: dayFrom, raises,
@@ -125,12 +114,14 @@ export function aggregateAlarmHealth(facts: AlarmHealthFacts, opts: { from: numb
       peakPer10Min: round2(peak),
       floodPercent: intervals ? round2((flood / intervals) * 100) : 0,
       chattering: facts.chatteringPerDay.get(d) ?? 0,
-      ...standingAt(state, dayEnd),
+      ...(facts.standingPerDay.get(d) ?? NOTHING_STANDING),
     });
   }
   const raises = daily.reduce((s, d) => s + d.raises, 0);
   const intervals = Math.min(elapsed, days * perDay);
-  const top = facts.top.slice(0, 10).map((t) => ({ ...t, sharePercent: raises ? round2((t.count / raises) * 100) : 0 }));
+  const top = facts.top.slice(0, 10).map(({ perDay: byDay, ...t }) => ({
+    ...t, sharePercent: raises ? round2((t.count / raises) * 100) : 0, daily: Array.from({ length: days }, (_, d) => byDay.get(d) ?? 0),
+  }));
   const last = daily[daily.length - 1];
   return {
     from, to: now, operators, targets: ALARM_HEALTH_TARGETS,
@@ -139,7 +130,7 @@ export function aggregateAlarmHealth(facts: AlarmHealthFacts, opts: { from: numb
       avgPer10Min: round2(raises / operators / intervals),
       peakPer10Min: Math.max(0, ...daily.map((d) => d.peakPer10Min)),
       floodPercent: round2((floodTotal / intervals) * 100),
-      chattering: new Set(facts.transitions.filter((t) => t.event === 'chattering').map((t) => t.alarm)).size,
+      chattering: facts.chattering,
       top10SharePercent: round2(top.reduce((s, t) => s + t.sharePercent, 0)),
       stale: last?.stale ?? 0, standing: last?.standing ?? 0, shelved: last?.shelved ?? 0, outOfService: last?.outOfService ?? 0,
     },

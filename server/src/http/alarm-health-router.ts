@@ -9,12 +9,12 @@ import { principalOf } from './auth-middleware.js';
 import { forbidden, parseOr400 } from './errors.js';
 
 const alarmHealthQuerySchema = z.object({
-  days: z.coerce.number().int().min(1).max(90).default(7),
+  days: z.coerce.number().int().min(1).max(90).default(14),
   /** operator positions sharing the load: ISA-18.2 rates are per operator */
   operators: z.coerce.number().int().min(1).max(50).default(1),
 });
 
-/** `GET /api/alarm-health?days=7`: alarm-system KPIs per day, for engineers tuning rules (issue 8, item 4). */
+/** `GET /api/alarm-health?days=14`: alarm-system KPIs per day, for engineers tuning rules (issue 8, item 4). */
 export function createAlarmHealthRouter(deps: { queries: AlarmHealthQueries; index: () => SiteIndex; clock: Clock }): Router {
   const router = Router();
   router.get('/alarm-health', (req, res) => {
@@ -25,7 +25,7 @@ export function createAlarmHealthRouter(deps: { queries: AlarmHealthQueries; ind
     // days follow the site's local midnight (the first depot's offset: a site spans one time zone)
     const utcOffsetMin = deps.index().site.depots[0]?.utcOffsetMin ?? 0;
     const from = windowStart(now, q.days, utcOffsetMin);
-    const facts = deps.queries.facts({ from, to: now, depots: visibleDepots(p) });
+    const facts = deps.queries.facts({ from, to: now, days: q.days, depots: visibleDepots(p) });
     res.json(aggregateAlarmHealth(facts, { from, now, days: q.days, operators: q.operators, utcOffsetMin }));
   });
   return router;
