@@ -23,7 +23,7 @@ export function formatProblem(p: ConfigProblem): string {
   return `  ${p.file}${p.line ? `:${p.line}` : ''} ${p.path || '(top level)'}: ${p.message}`;
 }
 
-const MERGED_LISTS = ['regions', 'depots', 'collectors'] as const;
+const MERGED_LISTS = ['regions', 'units', 'depots', 'collectors'] as const;
 type PathSegment = string | number;
 
 interface ParsedFile { file: string; doc: Document; lines: LineCounter; data: Record<string, unknown> }
@@ -33,7 +33,7 @@ interface Origin { file: ParsedFile; index: number }
 
 /**
  * Reads every `*.yaml` in `dir` (sorted by name), merges them and validates the result with the one
- * schema. `regions`, `depots` and `collectors` lists concatenate across files; `rules` may appear in one file only.
+ * schema. `regions`, `units`, `depots` and `collectors` lists concatenate across files; `rules` may appear in one file only.
  * Every problem in every file is reported at once, each with its file, path and line.
  */
 export function loadSiteConfig(dir: string): SiteConfig {
@@ -93,7 +93,7 @@ export function parseSiteConfig(sources: readonly { name: string; text: string }
         mapFile = pf;
         merged.map = value;
       } else {
-        problems.push({ file: pf.file, path: key, line: lineOf(pf, [key]), message: `unknown top-level key "${key}" (expected regions, depots, collectors, rules, map)` });
+        problems.push({ file: pf.file, path: key, line: lineOf(pf, [key]), message: `unknown top-level key "${key}" (expected regions, units, depots, collectors, rules, map)` });
       }
     }
   }

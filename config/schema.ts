@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../server/src/contracts/ids.js';
 import { sensorKindSchema } from '../server/src/contracts/telemetry.js';
+import { echelonProblems } from '../server/src/domain/echelons.js';
 
 /**
  * The site configuration (SPEC §9): regions, depots, zones, sensors, cameras and the rules that
@@ -19,6 +20,18 @@ export const regionSchema = z.object({
   id: idSchema,
   name: nameSchema,
   nameEn: nameSchema.optional(),
+}).strict();
+
+/**
+ * A unit of the echelon tree (server/src/domain/echelons.ts): under a region or another unit, to any
+ * depth. Depots name theirs in `unit`; a site without units leaves both out.
+ */
+export const unitSchema = z.object({
+  id: idSchema,
+  name: nameSchema,
+  nameEn: nameSchema.optional(),
+  /** the region or unit directly above */
+  parent: idSchema,
 }).strict();
 
 export const zoneSchema = z.object({
@@ -53,6 +66,8 @@ export const depotSchema = z.object({
   name: nameSchema,
   nameEn: nameSchema.optional(),
   region: idSchema,
+  /** the unit the depot belongs to, beneath `region`; absent: directly under the region */
+  unit: idSchema.optional(),
   type: z.enum(DEPOT_TYPES),
   position: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
   /** the depot's local UTC offset in minutes, for door schedules (Vietnam: 420) */
@@ -178,6 +193,8 @@ export const mapConfigSchema = z.object({
 
 export const siteConfigSchema = z.object({
   regions: z.array(regionSchema).min(1),
+  /** the echelons between regions and depots; absent: depots sit directly under their regions */
+  units: z.array(unitSchema).optional(),
   depots: z.array(depotSchema).min(1),
   collectors: z.array(collectorAccountSchema).default([]),
   map: mapConfigSchema.optional(),
@@ -208,6 +225,7 @@ export const siteConfigSchema = z.object({
       });
     }
   });
+  for (const p of echelonProblems({ regions: site.regions, units: site.units ?? [], depots: site.depots })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   site.collectors.forEach((c, i) => {
     if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"` });
   });
@@ -216,6 +234,7 @@ export const siteConfigSchema = z.object({
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 export type CollectorAccount = z.infer<typeof collectorAccountSchema>;
 export type RegionConfig = z.infer<typeof regionSchema>;
+export type UnitConfig = z.infer<typeof unitSchema>;
 export type DepotConfig = z.infer<typeof depotSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type SensorConfig = z.infer<typeof sensorSchema>;

@@ -38,6 +38,7 @@ import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.
 import { createConfigRouter } from './http/config-router.js';
 import { createRulesRouter } from './http/rules-router.js';
 import { createBacktestService } from './services/backtest-service.js';
+import { createEchelonsRouter } from './http/echelons-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { originGuard } from './realtime/origin.js';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
   app.use('/api', createConfigRouter({ config: deps.config }));
   app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock }) }));
+  app.use('/api', createEchelonsRouter({ live: deps.live, index: deps.index }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

@@ -25,6 +25,7 @@ import { createAlarmActions } from './services/alarm-actions.js';
 import { createUserAdmin } from './services/user-admin.js';
 import { createMapOutline } from './adapters/map-outline.js';
 import { buildSiteIndex, hasDevice } from './domain/site-index.js';
+import { expandScope } from './domain/echelons.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { AuditInput } from './ports/alarm-store.js';
@@ -162,7 +163,8 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
 
     const users = createUserRepo(stateDb);
     const sessions = createSessionRepo(stateDb);
-    const auth = createAuthService({ users, sessions, hasher: argon2Hasher, clock });
+    // scopes naming units resolve against the running tree at every check (domain/echelons.ts)
+    const auth = createAuthService({ users, sessions, hasher: argon2Hasher, clock, expandScope: (stored) => expandScope(index.echelons, stored) });
     const { created: firstStart, generatedPassword } = await auth.ensureFirstAdmin(env.ADMIN_PASSWORD);
 
     // the app (and its sockets) is built below; what the services announce reaches it through this
@@ -191,7 +193,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
     auditSink.write = audit;
     const userAdmin = createUserAdmin({
-      users, sessions, hasher: argon2Hasher, clock, audit: (a) => audit([a]), knownDepot: (id) => !!index.depot(id),
+      users, sessions, hasher: argon2Hasher, clock, audit: (a) => audit([a]), knownDepot: (id) => !!index.depot(id) || !!index.echelons.node(id),
       dropSockets: (id) => late.app?.sockets.disconnectUser(id),
     });
 
@@ -210,6 +212,8 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       }),
     });
     late.app = liveApp;
+    // a moved depot changes who sees it: open sockets are re-scoped against the new tree
+    config.onApplied(() => liveApp.sockets.rescope());
     const tick = setInterval(() => {
       try {
         const { batch, evaluated } = live.tick();

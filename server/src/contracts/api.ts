@@ -67,6 +67,8 @@ export interface DepotSummary {
   name: string;
   nameEn?: string;
   region: string;
+  /** the unit the depot belongs to (GET /api/echelons has the tree); absent: directly under its region */
+  unit?: string;
   type: string;
   position: { lat: number; lon: number };
   readiness: ReadinessLevel;

@@ -11,6 +11,9 @@ import type { Role } from '../contracts/api.js';
  *   display                       all              exactly those         refused        all
  *
  * An empty list is refused rather than silently meaning "nothing" (a blank wall) or "everything".
+ * A list may name units and regions as well as depots: it is stored as given and resolved against the
+ * running echelon tree whenever the person's scope is checked (domain/echelons.ts expandScope), so a
+ * depot later placed under a listed unit is seen without editing the account.
  * Stored as a list or null ("all"): null is what rows written before "all" existed hold.
  */
 export const SEES_ALL: ReadonlySet<Role> = new Set<Role>(['officer', 'engineer', 'admin']);

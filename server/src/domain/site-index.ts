@@ -1,6 +1,7 @@
 import type {
   CameraConfig, DepotConfig, RateRule, RulesConfig, SensorConfig, SiteConfig, StateRule, ThresholdRule, ZoneConfig,
 } from '../../../config/schema.js';
+import { buildEchelonTree, type EchelonTree } from './echelons.js';
 
 /** A configured sensor with everything the hot path needs, resolved once at start. */
 export interface SensorEntry {
@@ -29,6 +30,8 @@ export interface SiteIndex {
   camera(depotId: string, cameraId: string): CameraEntry | undefined;
   sensorsOf(depotId: string): readonly SensorEntry[];
   camerasOf(depotId: string): readonly CameraEntry[];
+  /** regions → units → depots (domain/echelons.ts) */
+  readonly echelons: EchelonTree;
 }
 
 export function buildSiteIndex(site: SiteConfig): SiteIndex {
@@ -65,6 +68,7 @@ export function buildSiteIndex(site: SiteConfig): SiteIndex {
     camera: (d, c) => cameras.get(key(d, c)),
     sensorsOf: (d) => sensorsByDepot.get(d) ?? [],
     camerasOf: (d) => camerasByDepot.get(d) ?? [],
+    echelons: buildEchelonTree({ regions: site.regions, units: site.units ?? [], depots: site.depots }),
   };
 }
 

@@ -199,6 +199,28 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
       }
       return closed;
     },
+    /**
+     * After a new configuration version: each socket's scope is resolved again against the new tree
+     * (a depot moved into or out of a guard's unit). A socket whose depots changed leaves and joins
+     * rooms, loses whatever it had buffered, and gets a fresh snapshot, which the board takes in whole.
+     */
+    rescope(): number {
+      let changed = 0;
+      for (const socket of io.sockets.sockets.values()) {
+        const before = socket.data.principal;
+        const p = auth.recheck(before.tokenHash, false);
+        if (!p) { expire(socket); continue; }
+        socket.data.principal = p;
+        if (JSON.stringify(p.depots) === JSON.stringify(before.depots)) continue;
+        const visible = new Set(live.depots((id) => canSeeDepot(p, id)).map((d) => depotRoom(d.id)));
+        for (const room of socket.rooms) if (room.startsWith('depot:') && !visible.has(room)) void socket.leave(room);
+        for (const room of visible) void socket.join(room);
+        socket.data.coalescer.clear();
+        socket.emit('live:snapshot', { ...snapshotFor(p), seq: ++socket.data.seq });
+        changed++;
+      }
+      return changed;
+    },
     /** drops every socket of a user (role change, disabled account) */
     disconnectUser: (userId: number) => disconnectWhere((p) => p.userId === userId),
     /** drops a user's sockets but those of one session (a password change from that session) */

@@ -48,14 +48,22 @@ const limitsOf = (role: Role) => SESSION_LIMITS[role === 'display' ? 'display' :
 /** last use is written at most this often (a write per request would be a write per request) */
 const TOUCH_EVERY_MS = 60_000;
 
-const principalOf = (user: User, tokenHash: string, csrfToken: string): Principal => ({
-  userId: user.id, username: user.username, role: user.role, depots: user.depots, tokenHash, csrfToken, mustChangePassword: user.mustChangePassword,
+/**
+ * `depots` is what the person sees now: a stored scope may name units or regions (domain/echelons.ts),
+ * resolved against the running configuration each time a principal is made (every request, every socket
+ * recheck), so a depot placed under a guard's unit later is theirs without touching the account.
+ */
+const principalOf = (user: User, tokenHash: string, csrfToken: string, expand: ScopeExpander): Principal => ({
+  userId: user.id, username: user.username, role: user.role, depots: expand(user.depots), tokenHash, csrfToken, mustChangePassword: user.mustChangePassword,
 });
+/** a stored scope (depot, unit or region ids; null = all) → the depot ids it covers in the running configuration */
+export type ScopeExpander = (stored: string[] | null) => string[] | null;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo; hasher: PasswordHasher; clock: Clock }) {
+export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo; hasher: PasswordHasher; clock: Clock; expandScope?: ScopeExpander }) {
   const { users, sessions, hasher, clock } = deps;
+  const expand: ScopeExpander = deps.expandScope ?? ((stored) => stored);
   // verifying against a real hash even for unknown users keeps login timing from revealing usernames
   let dummyHash: Promise<string> | undefined;
 
@@ -77,7 +85,7 @@ export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo
       return null;
     }
     if (touch && now - session.lastUsedAt > TOUCH_EVERY_MS) sessions.touch(tokenHash, now, endOf(user.role, session.createdAt, now));
-    return principalOf(user, tokenHash, session.csrfToken);
+    return principalOf(user, tokenHash, session.csrfToken, expand);
   }
 
   return {
@@ -93,7 +101,7 @@ export function createAuthService(deps: { users: UserRepo; sessions: SessionRepo
       const now = clock.now();
       const tokenHash = hashToken(token);
       sessions.create(tokenHash, { userId: user.id, csrfToken, createdAt: now, lastUsedAt: now, expiresAt: endOf(user.role, now, now) });
-      return { token, principal: principalOf(user, tokenHash, csrfToken) };
+      return { token, principal: principalOf(user, tokenHash, csrfToken, expand) };
     },
 
     /** the principal behind a bearer token (or the session cookie), or null if unknown, expired or disabled; counts as use */

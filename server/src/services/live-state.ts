@@ -175,6 +175,7 @@ export function createLiveState(deps: {
       },
     };
     if (depot.nameEn) summary.nameEn = depot.nameEn;
+    if (depot.unit) summary.unit = depot.unit;
     return summary;
   }
 

@@ -27,7 +27,7 @@ export function createUserAdmin(deps: {
     const r = resolveScope(role, requested);
     if (!r.ok) throw new ActionError(400, 'bad_request', `invalid fields: depots`, [{ path: 'depots', message: r.message }]);
     const unknown = (r.depots ?? []).filter((d) => !deps.knownDepot(d));
-    if (unknown.length) throw new ActionError(400, 'bad_request', `unknown depots: ${unknown.join(', ')}`, [{ path: 'depots', message: `unknown depots: ${unknown.join(', ')}` }]);
+    if (unknown.length) throw new ActionError(400, 'bad_request', `unknown depots or units: ${unknown.join(', ')}`, [{ path: 'depots', message: `unknown depots or units: ${unknown.join(', ')}` }]);
     return r.depots;
   };
   const toView = (u: ReturnType<UserRepo['list']>[number]): UserView => ({ ...u, depots: scopeView(u.role, u.depots) });
