@@ -138,7 +138,8 @@ describe('echelons: roll-up and scopes that follow the tree', () => {
     const tookMs = Date.now() - t0;
     expect(ids(snaps[1]?.depots ?? [])).toEqual(['D1', 'D3']);
     expect(ids((await t.api<DepotSummary[]>('/api/depots', guard)).body)).toEqual(['D1', 'D3']);
-    expect((await t.api<DepotDetail>('/api/depots/D3', guard)).body.unit).toBe('U1');
+    // the depot's own summary is re-evaluated at the next live tick
+    await waitFor(async () => (await t.api<DepotDetail>('/api/depots/D3', guard)).body.unit === 'U1', 5000, 'D3 summary naming U1');
     // and its live readings follow
     await t.mqtt.publishAsync('depots/D3/sensors/SM1', JSON.stringify({ kind: 'smoke', value: 0 }), { qos: 1 });
     await waitFor(() => batches.some((b) => b.sensors.some((s) => s.depot === 'D3')), 5000, 'a D3 reading for the guard');
