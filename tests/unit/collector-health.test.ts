@@ -10,18 +10,22 @@ const T0 = Date.UTC(2026, 11, 2, 3, 0, 0);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('RateWindow: messages a minute over the last few minutes', () => {
-  it('is zero before anything arrives, and divides a young window by its age, never by less than a bucket', () => {
+  it('is zero before anything arrives, and divides a young window by its age, never by less than a minute', () => {
     const w = new RateWindow(5 * 60_000, 10_000);
     expect(w.perMinute(T0)).toBe(0);
     w.add(T0);
     w.add(T0);
     w.add(T0);
-    // three messages in the first instant are three in one bucket (10 s), not 180 000 a minute
-    expect(w.perMinute(T0)).toBe(18);
-    // 60 messages over the first 30 s: 120 a minute, not 60 / 5 min = 12
+    // three messages in the first instant are three a minute, not 180 000
+    expect(w.perMinute(T0)).toBe(3);
+    // 240 messages over the first two minutes: 120 a minute, not 240 / 5 min = 48
     const y = new RateWindow(5 * 60_000, 10_000);
-    for (let s = 0; s < 30; s++) { y.add(T0 + s * 1000); y.add(T0 + s * 1000 + 500); }
-    expect(y.perMinute(T0 + 30_000)).toBe(120);
+    for (let s = 0; s < 120; s++) { y.add(T0 + s * 1000); y.add(T0 + s * 1000 + 500); }
+    expect(y.perMinute(T0 + 120_000)).toBe(120);
+    // a window shorter than a minute divides by itself
+    const short = new RateWindow(30_000, 10_000);
+    short.add(T0, 10);
+    expect(short.perMinute(T0)).toBe(20);
   });
 
   it('holds a steady rate across the whole window and forgets what slid out of it', () => {

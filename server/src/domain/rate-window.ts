@@ -3,9 +3,9 @@
  * rate costs a few numbers per depot whatever the traffic. Pure: the caller passes `now`.
  *
  * The rate is the count in the buckets still inside the window divided by the time they cover: a
- * window that began only 30 s ago (the collector has just appeared, or the centre just started) is
- * divided by those 30 s, not by the whole window, so a new collector's rate is not shown too low.
- * The bucket being filled counts as far as `now`.
+ * window that began only two minutes ago (the collector has just appeared, or the centre just started)
+ * is divided by those two minutes, not by the whole window, so a new collector's rate is not shown too
+ * low; within its first minute it is divided by the minute. The bucket being filled counts as far as `now`.
  */
 export class RateWindow {
   private readonly counts: number[];
@@ -41,8 +41,9 @@ export class RateWindow {
       if (s >= windowStart && s <= now) total += this.counts[i] ?? 0;
     }
     const from = Math.max(windowStart, Math.floor(this.firstAt / this.bucketMs) * this.bucketMs);
-    // never divide by less than one bucket: three messages in the first millisecond are not 180 000/min
-    const spanMs = Math.max(now - from, this.bucketMs);
+    // never divide by less than a minute (or the whole window, if shorter): in its first minute a collector's
+    // rate is what it has sent so far, not one message extrapolated to six a minute
+    const spanMs = Math.max(now - from, Math.min(60_000, this.windowMs), this.bucketMs);
     return (total * 60_000) / spanMs;
   }
 }
