@@ -18,3 +18,7 @@ export const HISTORY_RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d',
 
 /** a failed operator action, from REST (ApiRequestError) or Socket.IO (ActionResult): the same three fields */
 export interface ActionFailure { status: number; error: string; message: string }
+export type {
+  CollectorHealthView, CollectorsResponse, DiscoveredView, RejectedSampleView, ApproveDiscoveredRequest,
+} from '../../../server/src/contracts/collectors.js';
+export type { ConfigChangeResult, ConfigConflict } from '../../../server/src/contracts/config.js';
