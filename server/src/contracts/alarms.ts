@@ -181,6 +181,26 @@ export const userUpdateSchema = z.object({
   /** with a new password, default true (an admin's reset is changed at the next login) */
   mustChangePassword: z.boolean().optional(),
 }).refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' });
+/**
+ * GET /api/depots/{id}/link-outages: what a depot's replayed history revealed about a time its link was down
+ * (one per replay, SPEC §3 "occurred while the link was down"). Codes and params; the board phrases them.
+ */
+export interface LinkOutage {
+  /** when the centre summarised the replay */
+  at: number;
+  depot: string;
+  /** the span of the replayed readings */
+  from: number;
+  to: number;
+  readings: number;
+  devices: number;
+  /** states active during the gap: a door open, smoke, a camera offline / tampered / without video; `to` null: still active */
+  events: { code: 'state_active' | 'cameras_offline' | 'camera_tamper' | 'camera_video_loss'; params: { device: string; kind: string; zone: string }; from: number; to: number | null }[];
+  moreEvents: number;
+  measurements: { device: string; kind: string; zone: string; min: number; max: number; n: number }[];
+}
+export const linkOutagesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) });
+
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   before: z.coerce.number().int().positive().optional(),

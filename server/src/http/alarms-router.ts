@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Response } from 'express';
 import {
-  ackRequestSchema, assignRequestSchema, auditQuerySchema, incidentAckRequestSchema, incidentQuerySchema, maintenanceRequestSchema, noteRequestSchema,
+  ackRequestSchema, assignRequestSchema, auditQuerySchema, incidentAckRequestSchema, incidentQuerySchema, linkOutagesQuerySchema, maintenanceRequestSchema, noteRequestSchema,
   outOfServiceRequestSchema, rangeQuerySchema, shelveRequestSchema,
 } from '../contracts/alarms.js';
 import type { IncidentState } from '../domain/incidents.js';
@@ -110,6 +110,15 @@ export function createAlarmsRouter(deps: { alarms: AlarmService; actions: AlarmA
     const p = principalOf(req);
     if (!can(p, 'audit')) throw forbidden('the audit log is for administrators and duty officers');
     res.json(await queries.verify(p));
+  });
+
+  router.get('/depots/:id/link-outages', (req, res) => {
+    const p = principalOf(req);
+    const id = req.params.id as string;
+    // 404 rather than 403 outside the scope, as for the depot itself
+    if (!can(p, 'view', id) || !deps.index().depot(id)) throw notFound(`depot ${id}`);
+    const q = parseOr400(linkOutagesQuerySchema, req.query);
+    res.json(queries.linkOutages(id, q.limit));
   });
 
   router.get('/reports/handover', (req, res) => {

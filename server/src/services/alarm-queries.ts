@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditVerifyResult, HandoverReport, IncidentView } from '../contracts/alarms.js';
+import type { AuditEntry, AuditVerifyResult, HandoverReport, IncidentView, LinkOutage } from '../contracts/alarms.js';
 import { formatAnchor } from '../domain/audit-chain.js';
 import type { IncidentState } from '../domain/incidents.js';
 import { can, visibleDepots, type Subject } from '../domain/permissions.js';
@@ -8,6 +8,8 @@ import type { Clock } from '../ports/clock.js';
 import type { AlarmService } from './alarm-service.js';
 import { verifyAuditChain } from './audit-verify.js';
 import { buildHandover } from './handover.js';
+import { BACKFILL_ACTION } from './backfill-journal.js';
+import type { BackfillSummary } from '../domain/backfill-summary.js';
 
 type Reader = Subject & { username: string };
 
@@ -33,6 +35,19 @@ export function createAlarmQueries(deps: { store: AlarmStore; alarms: AlarmServi
   return {
     incidents,
 
+    /**
+     * GET /api/depots/{id}/link-outages: what a depot's replayed history revealed about the times its link was
+     * down (the journal's `link.backfill` entries), newest first. A view of the depot, not a read of the audit log:
+     * whoever may see the depot may read it, and it is not itself audited.
+     */
+    linkOutages(depot: string, limit: number): Page<LinkOutage> {
+      const page = store.audit({ limit, action: BACKFILL_ACTION, depots: [depot], siteWide: false });
+      const items = page.items.flatMap((e): LinkOutage[] => {
+        const params = (e.detail as Partial<BackfillSummary> | null)?.params;
+        return params && params.depot === depot ? [{ ...params, at: e.at }] : [];
+      });
+      return { items, total: page.total };
+    },
     /** GET /api/audit; reading the log is itself an entry in it */
     audit(p: Reader, q: Omit<AuditQuery, 'depots' | 'siteWide' | 'excludeActions'> & { depot?: string }): Page<AuditEntry> {
       const { depot, ...rest } = q;

@@ -9,7 +9,7 @@ export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src
 export type { MapOutline, MapResponse } from '../../../server/src/contracts/map.js';
 export type {
   ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState, SeenAlarm,
-  DepotScope, IncidentView, MaintenanceView, TimelineEntryView, UserView,
+  DepotScope, IncidentView, LinkOutage, MaintenanceView, TimelineEntryView, UserView,
 } from '../../../server/src/contracts/alarms.js';
 
 export type Lang = 'vi' | 'en';

@@ -1,5 +1,5 @@
 import type {
-  ApiError, ChangePasswordRequest, DepotDetail, DepotSummary, HistoryRange, HistoryResponse, LoginRequest, LoginResponse, MeResponse, RegionSummary,
+  ApiError, ChangePasswordRequest, DepotDetail, DepotSummary, HistoryRange, HistoryResponse, LinkOutage, LoginRequest, LoginResponse, MeResponse, RegionSummary,
 } from '../types.js';
 
 /**
@@ -66,6 +66,10 @@ export class ApiClient {
   }
   depot(id: string): Promise<DepotDetail> {
     return this.#request('GET', `/api/depots/${encodeURIComponent(id)}`);
+  }
+  /** what the depot's replayed history revealed about the times its link was down, newest first */
+  linkOutages(depotId: string, signal?: AbortSignal): Promise<{ items: LinkOutage[]; total: number }> {
+    return this.#request('GET', `/api/depots/${encodeURIComponent(depotId)}/link-outages`, undefined, { signal });
   }
   history(depotId: string, src: HistorySource, range: HistoryRange, signal?: AbortSignal): Promise<HistoryResponse> {
     const q = new URLSearchParams('sensor' in src ? { sensor: src.sensor } : { camera: src.camera, field: src.field });

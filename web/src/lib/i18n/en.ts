@@ -1,3 +1,4 @@
+import { enLink } from './link.js';
 import { enEngineer } from './engineer/index.js';
 import { enDesk } from './en-desk.js';
 import { enOps } from './en-ops.js';
@@ -8,6 +9,7 @@ export const en: Dictionary = {
   ...enOps,
   ...enDesk,
   ...enEngineer,
+  ...enLink,
   'app.tagline': 'Depot readiness monitoring',
   'lang.name': 'English',
   'lang.switchTo': 'Switch to Vietnamese',

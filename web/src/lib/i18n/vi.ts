@@ -1,3 +1,4 @@
+import { viLink } from './link.js';
 import { viEngineer } from './engineer/index.js';
 import { viDesk } from './vi-desk.js';
 import { viOps } from './vi-ops.js';
@@ -9,6 +10,7 @@ export const vi = {
   ...viOps,
   ...viDesk,
   ...viEngineer,
+  ...viLink,
   'app.tagline': 'Giám sát sẵn sàng hệ thống kho',
   'lang.name': 'Tiếng Việt',
   'lang.switchTo': 'Chuyển sang tiếng Anh',
