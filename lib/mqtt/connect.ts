@@ -27,6 +27,8 @@ export interface MqttConnectOptions {
   queueQoSZero?: boolean;
   /** true: mqtt.js subscribes again after a reconnect by itself (the edge's few fixed topics); default false */
   resubscribe?: boolean;
+  /** 4 (MQTT 3.1.1, the default: every broker, the embedded aedes too) or 5 (user properties: a snapshot's `ts`) */
+  protocolVersion?: 4 | 5;
   logger: Logger;
 }
 
@@ -38,7 +40,7 @@ export function connectMqtt(opts: MqttConnectOptions): MqttClient {
     reconnectPeriod: opts.reconnectPeriodMs ?? 1000,
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
     keepalive: opts.keepaliveSec ?? 30,
-    protocolVersion: 4,
+    protocolVersion: opts.protocolVersion ?? 4,
     // the centre's subscriptions are the caller's (subscribeOnConnect)
     resubscribe: opts.resubscribe ?? false,
     ...(opts.will !== undefined ? { will: opts.will } : {}),

@@ -40,6 +40,8 @@ import { createRulesRouter } from './http/rules-router.js';
 import { createBacktestService } from './services/backtest-service.js';
 import { createEchelonsRouter } from './http/echelons-router.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
+import { createSnapshotsRouter } from './http/snapshots-router.js';
+import type { SnapshotService } from './services/snapshot-service.js';
 import { apiNotFound, errorMiddleware } from './http/errors.js';
 import { originGuard } from './realtime/origin.js';
 import { attachLiveSockets, type LiveServer, type LiveSockets } from './realtime/live-socket.js';
@@ -80,6 +82,8 @@ export interface AppDeps {
   loginLimits?: Partial<LoginLimits>;
   onClients?: (n: number) => void;
   onBacklog?: (n: number) => void;
+  /** camera snapshots (SPEC §3); absent: /api/snapshots is not served */
+  snapshots?: SnapshotService;
 }
 
 /** Express + Socket.IO around injected services; no I/O of its own until `listen`. */
@@ -125,6 +129,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createConfigRouter({ config: deps.config }));
   app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock }) }));
   app.use('/api', createEchelonsRouter({ live: deps.live, index: deps.index }));
+  if (deps.snapshots) app.use('/api', createSnapshotsRouter({ snapshots: deps.snapshots }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

@@ -36,6 +36,10 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** the on-disk telemetry queue's bound (DATA_DIR/telemetry-queue.db); past it the oldest points are dropped and counted */
   TELEMETRY_QUEUE_MAX_BYTES: byteSize.default(2 * 1024 ** 3),
+  /** camera snapshots (DATA_DIR/snapshots) older than this many days are removed, unless an open incident holds them */
+  SNAPSHOT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
+  /** and the oldest go first while all of them take more than this */
+  SNAPSHOT_MAX_BYTES: byteSize.default(5 * 1024 ** 3),
   CONFIG_DIR: z.string().min(1).default('./config'),
   WEB_DIR: z.string().min(1).default('./dist/web'),
   /** the first admin's password; held to the same policy as every account (domain/password-policy.ts) */

@@ -37,9 +37,15 @@ import { NOTHING_SIDELINED, type DepotSideline } from './domain/sideline.js';
 import { connectCentreMqtt, firstConnection, openDurableWriter } from './ingest/durable-path.js';
 import { deferPubacks } from '../../lib/mqtt/deferred-acks.js';
 import type { Env } from './settings.js';
+import { createSnapshotFiles } from './adapters/snapshot-files.js';
+import { createSnapshotRepo } from './adapters/sqlite/snapshot-repo.js';
+import { createSnapshotService, type SnapshotService } from './services/snapshot-service.js';
+import type { IncomingSnapshot } from './ingest/normalise-snapshot.js';
 
 /** how often open sockets are checked against their session's idle and absolute end */
 const SESSION_CHECK_MS = 30_000;
+/** how often old camera snapshots are aged out (and once at start) */
+const SNAPSHOT_RETENTION_MS = 10 * 60_000;
 
 export interface System {
   site: SiteConfig;
@@ -52,6 +58,8 @@ export interface System {
   alarms: AlarmService;
   /** the site configuration's versions; `site` above is the version that ran at start */
   config: ConfigService;
+  /** camera snapshots: stored, attached to alarms, requested, aged out */
+  snapshots: SnapshotService;
   /** the admin password generated on first start, if one was (printed once by main) */
   generatedAdminPassword: string | null;
   /** the state database had no users: this is the first start */
@@ -122,6 +130,9 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
     const discovery = new DiscoveryRegistry();
     const collectors = createCollectorHealth({ index: () => index, clock, configVersion: () => config.current().meta.n });
+    // snapshots need the alarm service and the audit log, built further down; what a persistent session hands over
+    // before then waits for it (its PUBACK with it), a few pictures at most
+    const lateSnapshots: { service?: SnapshotService; early: [IncomingSnapshot, () => void][] } = { early: [] };
     // on the embedded broker the centre logs in with its internal account (whatever MQTT_ANONYMOUS says),
     // so no anonymous local client can take its client id; on an external one with MQTT_USERNAME/PASSWORD
     const mqttLogin = broker ? broker.centreCredentials : { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD };
@@ -151,6 +162,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
         collectors.rejected(depotId, sample);
       },
       onReceived: (depotId, at) => collectors.received(depotId, at),
+      onSnapshot: (snap, done) => {
+        if (lateSnapshots.service) lateSnapshots.service.ingest(snap, done);
+        else if (lateSnapshots.early.length < 16) lateSnapshots.early.push([snap, done]);
+        else done();
+      },
     });
     // attached in the same tick as connect(): a persistent session's backlog comes right after CONNACK
     const subscribed = ingest.start();
@@ -171,7 +187,10 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const late: { app?: App } = {};
     const alarms = createAlarmService({
       store: alarmStore, index: () => index, clock, logger: logger.child({ component: 'alarms' }),
-      announce: (u) => late.app?.sockets.publishAlarms(u),
+      announce: (u) => {
+        late.app?.sockets.publishAlarms(u);
+        lateSnapshots.service?.onAlarmUpdate(u);
+      },
     });
     alarms.load();
     sideline.of = (depot) => alarms.sidelined(depot);
@@ -192,6 +211,20 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
     auditSink.write = audit;
+    const snapshots = createSnapshotService({
+      repo: createSnapshotRepo(stateDb), files: createSnapshotFiles(env.DATA_DIR), index: () => index, alarms, root: env.MQTT_TOPIC_ROOT, audit, clock,
+      logger: logger.child({ component: 'snapshots' }),
+      retention: { maxAgeMs: env.SNAPSHOT_RETENTION_DAYS * 86_400_000, maxBytes: env.SNAPSHOT_MAX_BYTES },
+      publish: (topic, payload) => mqtt.publish(topic, payload, { qos: 1, retain: false }, (err) => { if (err) logger.warn({ err: err.message, topic }, 'could not publish a snapshot request'); }),
+      onStoreFailed: () => metrics.ingest.rejected('store_failed', 'unknown'),
+    });
+    lateSnapshots.service = snapshots;
+    for (const [snap, done] of lateSnapshots.early.splice(0)) snapshots.ingest(snap, done);
+    const retentionPass = () => snapshots.enforceRetention().catch((err: unknown) => logger.error({ err }, 'snapshot retention failed'));
+    void retentionPass();
+    const retentionTimer = setInterval(() => void retentionPass(), SNAPSHOT_RETENTION_MS);
+    retentionTimer.unref();
+    stops.push(() => clearInterval(retentionTimer));
     const userAdmin = createUserAdmin({
       users, sessions, hasher: argon2Hasher, clock, audit: (a) => audit([a]), knownDepot: (id) => !!index.depot(id) || !!index.echelons.node(id),
       dropSockets: (id) => late.app?.sockets.disconnectUser(id),
@@ -205,6 +238,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),
       mapOutline: createMapOutline(env.CONFIG_DIR, site.map, logger.child({ component: 'map' })),
+      snapshots,
       probe: async () => ({
         broker: mqtt.connected ? { ok: true } : { ok: false, error: 'not connected' },
         telemetry: await store.ping().then(() => ({ ok: true }), (err: unknown) => ({ ok: false, error: String(err) })),
@@ -253,7 +287,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     logger.info({ port: httpPort, mqtt: withoutCredentials(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
 
 
-    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, config, generatedAdminPassword: generatedPassword, firstStart, stop };
+    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, config, snapshots, generatedAdminPassword: generatedPassword, firstStart, stop };
   } catch (err) {
     await stop();
     throw err;

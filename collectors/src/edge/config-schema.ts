@@ -36,6 +36,11 @@ export const mqttSchema = z.object({
   clientId: z.string().min(1).max(128).optional(),
   /** seconds between MQTT pings: a link that silently died (a partition) is noticed after about 1.5 × this */
   keepaliveS: z.number().int().min(1).max(3600).default(15),
+  /**
+   * 4 (MQTT 3.1.1, the default: every broker, the embedded one included) or 5. Only over MQTT 5 does a snapshot
+   * carry the user property `ts` (SPEC §3); over 3.1.1 the centre dates it on receipt.
+   */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
 }).strict().refine((m) => (m.cert === undefined) === (m.key === undefined), { message: 'cert and key go together', path: ['cert'] });
 
 export const spoolSchema = z.object({
@@ -67,6 +72,8 @@ export const modbusPointSchema = z.object({
   byteOrder: z.enum(['ABCD', 'CDAB', 'BADC', 'DCBA']).default('ABCD'),
   /** for coils and discrete inputs: report 1 when the bit is 0 (a normally-closed contact) */
   invert: z.boolean().default(false),
+  /** the zone (site configuration's zone id) the point watches: its door, motion, fence or smoke alarm takes the zone's camera snapshots */
+  zone: idSchema.optional(),
 }).strict().refine((p) => [p.register, p.coil, p.discreteInput].filter((v) => v !== undefined).length === 1, {
   message: 'needs exactly one of register, coil, discreteInput',
 });
@@ -143,6 +150,10 @@ export const cameraSourceSchema = z.object({
   freezeNoiseDb: z.number().min(-90).max(-20).default(-60),
   /** for connecting and each read, RTSP and HTTP alike */
   timeoutMs: z.number().int().min(500).max(60_000).default(5000),
+  /** the zone the camera watches (site configuration's zone id): an alarm-relevant change there takes its snapshot */
+  zone: idSchema.optional(),
+  /** at most one snapshot per this many seconds from state changes (a flapping door must not send 100 pictures) */
+  snapshotMinS: z.number().min(1).max(3600).default(30),
 }).strict().refine((c) => c.rtsp !== undefined || c.snapshot !== undefined, {
   message: 'needs rtsp or snapshot (or both)', path: ['rtsp'],
 }).refine((c) => c.freezeS < c.sampleS, { message: 'freezeS must be shorter than sampleS', path: ['freezeS'] });

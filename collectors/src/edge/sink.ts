@@ -1,5 +1,6 @@
 import { topics } from '../../../server/src/contracts/mqtt.js';
 import type { EdgeReading } from './reading.js';
+import type { SnapshotChannel } from './snapshots/snapshotter.js';
 
 /**
  * Where the sources' readings go: the spool and publisher (link/, store and forward). The sources only ever
@@ -12,6 +13,8 @@ export interface ReadingSink {
   publish(r: EdgeReading): void;
   /** keeps or sends what it holds, says goodbye (retained offline status), disconnects */
   stop(): Promise<void>;
+  /** camera snapshots out and the centre's requests in; a sink without it takes no snapshots */
+  snapshots?: SnapshotChannel;
 }
 
 /** the SPEC §3 topic a reading is published on */

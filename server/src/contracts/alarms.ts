@@ -33,7 +33,7 @@ export interface AlarmView {
 
 export interface TimelineEntryView {
   at: number;
-  type: 'opened' | 'alarm' | 'acknowledged' | 'note' | 'assigned' | 'escalated' | 'resolved' | 'closed' | 'reopened';
+  type: 'opened' | 'alarm' | 'acknowledged' | 'note' | 'assigned' | 'escalated' | 'resolved' | 'closed' | 'reopened' | 'snapshot';
   actor: string;
   note?: string;
   alarmId?: string;

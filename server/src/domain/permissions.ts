@@ -15,15 +15,16 @@ import type { Role } from '../contracts/api.js';
  *   discovered        ✓     ·      ·      ✓       ·
  *   alarm_health      ✓     ✓      ·      ✓       ·      (ISA-18.2 KPIs, read only)
  *   config            ✓     ·      ·      ✓       ·      (read, change, roll back the site configuration)
+ *   snapshot          ·     ✓      ✓¹     ·       ·      (ask a camera for a picture now; seeing them is `view`)
  *   ¹ only the depots listed for the user; a display may instead have "all" (domain/depot-scope.ts)
  */
-export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered' | 'alarm_health' | 'config';
-export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered', 'alarm_health', 'config'];
+export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered' | 'alarm_health' | 'config' | 'snapshot';
+export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered', 'alarm_health', 'config', 'snapshot'];
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
   admin: new Set(['view', 'users', 'audit', 'discovered', 'alarm_health', 'config']),
-  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit', 'alarm_health']),
-  guard: new Set(['view', 'ack', 'note', 'resolve']),
+  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit', 'alarm_health', 'snapshot']),
+  guard: new Set(['view', 'ack', 'note', 'resolve', 'snapshot']),
   engineer: new Set(['view', 'note', 'maintenance', 'discovered', 'alarm_health', 'config']),
   display: new Set(['view']),
 };

@@ -9,10 +9,11 @@ import type { Clock } from '../ports/clock.js';
 import { rejectedSample, type RejectedSample } from '../domain/rejection-log.js';
 import type { DiscoveryRegistry } from './discovery.js';
 import { normalise, type RejectReason } from './normalise.js';
+import { normaliseSnapshot, type IncomingSnapshot } from './normalise-snapshot.js';
 import { toPoint } from './to-points.js';
 
 export interface IngestMetrics {
-  accepted(type: AcceptedMessage['type']): void;
+  accepted(type: AcceptedMessage['type'] | 'snapshot'): void;
   /** `depot` is the configured depot the message claimed, or "unknown" */
   rejected(reason: RejectReason, depot: string): void;
   discovered(depot: string): void;
@@ -48,6 +49,11 @@ export interface IngestDeps {
   onRejected?: (depotId: string | undefined, reason: RejectReason, sample: RejectedSample) => void;
   /** every MQTT message that names a depot (good, discovered or refused), for the collector's message rate */
   onReceived?: (depotId: string, receivedAt: number) => void;
+  /**
+   * a camera snapshot (binary JPEG, SPEC §3), checked; `done` releases its PUBACK and must be called once the
+   * picture is on disk (or refused). Without it, snapshots are refused as bad topics were before.
+   */
+  onSnapshot?: (snapshot: IncomingSnapshot, done: () => void) => void;
 }
 
 /**
@@ -77,7 +83,7 @@ export function createIngest(deps: IngestDeps) {
     let released = false;
     const ack = release ? () => { if (!released) { released = true; release(); } } : undefined;
     try {
-      handle(topic, payload, ack);
+      handle(topic, payload, ack, packet);
     } catch (err) {
       // a bug here must not stop ingestion: count it like a bad message and carry on
       logger.error({ err, topic: topic.slice(0, 200) }, 'ingest failed on a message');
@@ -90,8 +96,28 @@ export function createIngest(deps: IngestDeps) {
   /** set by handle() when the writer took the message's PUBACK along with its points */
   let queuedForAck = false;
 
-  function handle(topic: string, payload: Buffer, ack: (() => void) | undefined): void {
+  function handle(topic: string, payload: Buffer, ack: (() => void) | undefined, packet?: IPublishPacket): void {
     const receivedAt = deps.clock.now();
+    // binary snapshots are routed before anything tries to read them as JSON
+    if (deps.onSnapshot) {
+      const snap = normaliseSnapshot(root, topic, payload, packet?.properties?.userProperties?.ts, receivedAt);
+      if (snap.kind === 'ignored') return;
+      const from = snap.kind === 'snapshot' ? snap.snapshot.depotId : snap.kind === 'rejected' ? snap.depotId : undefined;
+      if (from !== undefined) deps.onReceived?.(from, receivedAt);
+      // the engineers' sample of a refused picture says what it was, not its bytes
+      const described = () => Buffer.from(`(binary, ${payload.length} bytes)`);
+      if (snap.kind === 'rejected') return reject(snap.reason, snap.depotId, snap.detail, topic, described());
+      if (snap.kind === 'snapshot') {
+        if (!deps.index().camera(snap.snapshot.depotId, snap.snapshot.cameraId)) {
+          // a picture is kept only for a configured camera: nothing else could show it or age it out
+          return reject('unknown_camera', snap.snapshot.depotId, `snapshot from a camera that is not configured: ${snap.snapshot.cameraId}`, topic, described());
+        }
+        deps.metrics.accepted('snapshot');
+        queuedForAck = true;
+        deps.onSnapshot(snap.snapshot, ack ?? (() => undefined));
+        return;
+      }
+    }
     const result = normalise(root, topic, payload, receivedAt);
     const from = result.ok ? result.messages[0]?.depotId : result.depotId;
     if (from !== undefined) deps.onReceived?.(from, receivedAt);

@@ -5,7 +5,7 @@ import {
 import type { AcceptedMessage, CameraHealth } from '../contracts/telemetry.js';
 
 /** Why a message was refused; each is a label value of the rejection counter. */
-export const REJECT_REASONS = ['bad_topic', 'bad_id', 'too_large', 'not_json', 'non_finite', 'bad_schema', 'bad_ts', 'future_ts', 'kind_mismatch'] as const;
+export const REJECT_REASONS = ['bad_topic', 'bad_id', 'too_large', 'not_json', 'non_finite', 'bad_schema', 'bad_ts', 'future_ts', 'kind_mismatch', 'not_jpeg', 'unknown_camera', 'store_failed'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type NormaliseResult =

@@ -65,6 +65,6 @@ function systemNote(t: TimelineEntryView, lang: TextLang): string | null {
     case 'opened': return exportWord(lang, 'timeline.opened');
     case 'resolved': return exportWord(lang, 'timeline.resolved');
     case 'escalated': return exportWord(lang, 'timeline.escalated');
-    case 'alarm': case 'acknowledged': case 'note': case 'assigned': case 'closed': case 'reopened': return null;
+    case 'alarm': case 'acknowledged': case 'note': case 'assigned': case 'closed': case 'reopened': case 'snapshot': return null;
   }
 }

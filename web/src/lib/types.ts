@@ -7,6 +7,7 @@ export type {
 } from '../../../server/src/contracts/api.js';
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
 export type { MapOutline, MapResponse } from '../../../server/src/contracts/map.js';
+export type { SnapshotTakeResult, SnapshotView } from '../../../server/src/contracts/snapshots.js';
 export type {
   ActionResult, ActorView, AlarmState, AlarmView, AuditEntry, AuditVerifyResult, FloodStatus, HandoverReport, IncidentAckResult, IncidentState, SeenAlarm,
   DepotScope, IncidentView, LinkOutage, MaintenanceView, TimelineEntryView, UserView,

@@ -9,6 +9,7 @@ import { applyCentreConfig } from './centre-config.js';
 import { edgeMqttOptions } from './mqtt-connection.js';
 import { createPublisher, type PublisherCounters } from './publisher.js';
 import { OFFLINE_WILL, onlineStatus } from './status.js';
+import { createSnapshotOut, type SnapshotOutCounters } from './snapshot-out.js';
 
 export interface EdgeLinkOptions {
   /** the file's configuration, checked by edgeConfigSchema */
@@ -25,6 +26,7 @@ export interface EdgeLinkStatus extends SpoolStats {
   replaying: boolean;
   configVersion: number;
   counters: PublisherCounters;
+  snapshots: SnapshotOutCounters;
 }
 
 const CENTRE_CONFIG_KEY = 'centre-config';
@@ -63,13 +65,18 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
     onCaughtUp: publishStatus,
   });
 
+  const snapshots = createSnapshotOut({
+    mqtt, root, depot, now, v5: opts.config.mqtt.protocolVersion === 5, logger: logger.child({ component: 'snapshots' }),
+  });
   mqtt.on('connect', () => {
     logger.info({ spooled: spool.stats().spooled }, 'connected to the centre');
     publishStatus();
     mqtt.subscribe(configTopic, { qos: 1 }, (err) => { if (err) logger.error({ err: err.message }, 'could not subscribe to collector/config'); });
+    snapshots.onConnect();
   });
   mqtt.on('offline', () => logger.warn({ spooled: spool.stats().spooled }, 'centre unreachable: spooling'));
   mqtt.on('message', (topic, payload) => {
+    if (snapshots.onMessage(topic, payload)) return;
     if (topic !== configTopic || payload.length === 0) return;
     const r = applyCentreConfig(running, payload);
     if (!r.ok) {
@@ -102,6 +109,8 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
         logger.error({ err, reading: reading.type === 'sensor' ? reading.sensorId : reading.cameraId }, 'could not spool a reading');
       }
     },
+    /** camera snapshots to the centre, and the centre's snapshot requests */
+    snapshots: snapshots.channel,
     /** the running configuration: the file's, with the centre's newer device lists if any */
     config: (): EdgeConfig => running,
     /** called with the new configuration whenever the centre's newer one was applied; returns an unsubscribe */
@@ -111,6 +120,7 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
     },
     status: (): EdgeLinkStatus => ({
       ...spool.stats(), connected: mqtt.connected, replaying: publisher.replaying(), configVersion: running.version, counters: publisher.counters(),
+      snapshots: snapshots.counters(),
     }),
     /** stops publishing, says offline, closes the session; what was not acknowledged stays spooled */
     async stop(): Promise<void> {

@@ -36,6 +36,7 @@ export function edgeMqttOptions(cfg: Pick<EdgeConfig, 'depot' | 'mqtt'>, root: s
     keepaliveSec: m.keepaliveS,
     reconnectPeriodMs: 2000,
     connectTimeoutMs: 15_000,
+    protocolVersion: m.protocolVersion,
     // nothing is queued inside mqtt.js while offline: the spool is the queue
     queueQoSZero: false,
     resubscribe: true,

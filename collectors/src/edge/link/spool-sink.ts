@@ -24,6 +24,10 @@ export function createSpoolSink(cfg: EdgeConfig, opts: { logger: Logger; version
     stop: async () => { await link?.stop(); },
     config: () => ensure().config(),
     onConfig: (l) => { if (link) link.onConfig(l); else pending.push(l); },
+    snapshots: {
+      publish: (camera, jpeg, ts) => ensure().snapshots.publish(camera, jpeg, ts),
+      onRequest: (l) => ensure().snapshots.onRequest(l),
+    },
   };
   return sink;
 }

@@ -1,3 +1,4 @@
+import { isJpeg, MAX_SNAPSHOT_BYTES } from '../../../../server/src/contracts/snapshots.js';
 import type { FlagRef } from './json-path.js';
 import { readFlag, readPercent } from './json-path.js';
 
@@ -8,10 +9,10 @@ import { readFlag, readPercent } from './json-path.js';
  */
 
 /** SPEC §3: a snapshot the edge publishes is at most 512 KiB */
-export const MAX_SNAPSHOT_BYTES = 512 * 1024;
-const JPEG_MAGIC = [0xff, 0xd8, 0xff];
+export { MAX_SNAPSHOT_BYTES };
 
-function request(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
+/** a GET bounded by `timeoutMs` (and `signal`), credentials in the URL sent as Basic authentication */
+export function request(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
   const u = new URL(url);
   const headers: Record<string, string> = {};
   if (u.username || u.password) {
@@ -30,7 +31,7 @@ export async function checkSnapshot(url: string, timeoutMs: number, signal?: Abo
     const res = await request(url, timeoutMs, signal);
     if (!res.ok) return { ok: false, reason: `HTTP ${res.status}` };
     const body = new Uint8Array(await res.arrayBuffer());
-    if (body.length < JPEG_MAGIC.length || JPEG_MAGIC.some((b, i) => body[i] !== b)) return { ok: false, reason: `not a JPEG (${body.length} bytes, ${res.headers.get('content-type') ?? 'no content type'})` };
+    if (!isJpeg(body)) return { ok: false, reason: `not a JPEG (${body.length} bytes, ${res.headers.get('content-type') ?? 'no content type'})` };
     return { ok: true, bytes: body.length, tooLarge: body.length > MAX_SNAPSHOT_BYTES };
   } catch (err) {
     return { ok: false, reason: errorText(err) };
@@ -65,7 +66,7 @@ export async function readStatus(m: StatusMapping, timeoutMs: number, signal?: A
   }
 }
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError') return 'no answer before the timeout';
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -106,4 +106,20 @@ export const enOps: Readonly<Record<keyof typeof viOps, string>> = {
   'timeline.closed': 'Closed',
   'timeline.reopened': 'Reopened: a new alarm',
   'timeline.system': 'system',
+
+  // camera snapshots: the picture beside an alarm (guard console, officer's desk, depot view)
+  'timeline.snapshot': 'Camera snapshot',
+  'snapshot.title': 'Camera picture',
+  'snapshot.take': 'Take a snapshot now',
+  'snapshot.taking': 'Waiting for the picture…',
+  'snapshot.asked': 'Asked {cameras} for a picture',
+  'snapshot.none': 'No camera picture yet',
+  'snapshot.noCamera': 'No camera in this zone',
+  'snapshot.takenAt': 'Taken at {time}',
+  'snapshot.cameraIn': 'Camera {camera} · {zone}',
+  'snapshot.enlarge': 'Enlarge the picture of camera {camera}',
+  'snapshot.close': 'Close the picture',
+  'snapshot.requestedBy': 'Requested by {name}',
+  'snapshot.latest': 'Latest picture',
+  'snapshot.failed': 'Could not ask for a picture: {reason}',
 };

@@ -105,4 +105,20 @@ export const viOps = {
   'timeline.closed': 'Đóng sự cố',
   'timeline.reopened': 'Mở lại: có báo động mới',
   'timeline.system': 'hệ thống',
+
+  // camera snapshots: the picture beside an alarm (guard console, officer's desk, depot view)
+  'timeline.snapshot': 'Ảnh chụp camera',
+  'snapshot.title': 'Ảnh camera',
+  'snapshot.take': 'Chụp ảnh ngay',
+  'snapshot.taking': 'Đang chờ ảnh…',
+  'snapshot.asked': 'Đã yêu cầu ảnh từ {cameras}',
+  'snapshot.none': 'Chưa có ảnh camera',
+  'snapshot.noCamera': 'Khu này không có camera',
+  'snapshot.takenAt': 'Chụp lúc {time}',
+  'snapshot.cameraIn': 'Camera {camera} · {zone}',
+  'snapshot.enlarge': 'Phóng to ảnh của camera {camera}',
+  'snapshot.close': 'Đóng ảnh',
+  'snapshot.requestedBy': 'Theo yêu cầu của {name}',
+  'snapshot.latest': 'Ảnh mới nhất',
+  'snapshot.failed': 'Không yêu cầu được ảnh: {reason}',
 } as const;
