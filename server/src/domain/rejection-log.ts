@@ -30,11 +30,8 @@ export function rejectedSample(at: number, topic: string, reason: RejectReason, 
   const head = payload.subarray(0, Math.min(payload.byteLength, SAMPLE_PAYLOAD_MAX * 4));
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
   // more than a few control or replacement characters: not text
-  let odd = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 8 || (c >= 14 && c <= 31) || c === 0xfffd) odd++;
-  }
+  // U+FFFD is what invalid UTF-8 decodes to; tab, newline and carriage return are ordinary in JSON
+  const odd = text.length - text.replace(/[\p{Cc}\uFFFD]/gu, '').length - (text.match(/[\t\n\r]/g)?.length ?? 0);
   if (odd > Math.max(2, text.length / 20)) {
     s.payload = `(${payload.byteLength} bytes, binary)`;
     return s;
@@ -45,14 +42,7 @@ export function rejectedSample(at: number, topic: string, reason: RejectReason, 
 }
 
 /** control characters (a newline in a topic, an escape sequence in a payload) become spaces */
-const printable = (t: string) => {
-  let out = '';
-  for (const ch of t) {
-    const c = ch.charCodeAt(0);
-    out += c < 32 || c === 127 ? ' ' : ch;
-  }
-  return out;
-};
+const printable = (t: string) => t.replace(/\p{Cc}/gu, ' ');
 const clip = (t: string, max: number) => (t.length > max ? `${t.slice(0, max)}…` : t);
 
 /**
