@@ -140,6 +140,8 @@ describe('camera snapshots on the board', () => {
 
     await desk.evaluate(() => { location.hash = '#/depot/K101'; });
     await desk.waitForSelector('[data-testid="camera-latest-CAM03"] img', { timeout: 10_000 });
+    await desk.locator('[data-testid="camera-latest-CAM03"]').scrollIntoViewIfNeeded();
+    await desk.screenshot({ path: join(ROOT, 'test-results', 'depot-camera-latest.png') }).catch(() => undefined);
     expect(await desk.locator('[data-testid="camera-latest-CAM04"]').count()).toBe(0);
     await desk.context().close();
   });
