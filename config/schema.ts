@@ -45,6 +45,28 @@ export const zoneSchema = z.object({
   limits: z.partialRecord(sensorKindSchema, z.object({ low: z.number().optional(), high: z.number().optional() }).strict()).optional(),
 }).strict();
 
+/** an ISO calendar date, "2026-03-31": what a calibration certificate or a commissioning record says */
+const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
+
+/**
+ * The equipment register (issue 8): every sensor, camera and edge collector may carry its electronic
+ * identification code (the tag on the device), model, serial number and its commissioning and
+ * calibration dates. Versioned configuration like the rest; all optional, so a site without a register
+ * keeps loading. The next calibration is `calibrationDue`, or `calibrated` + `calibrationIntervalDays`.
+ */
+export const equipmentFields = {
+  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, 'letters, digits and . _ / - (up to 64), starting with a letter or digit').optional(),
+  model: z.string().min(1).max(120).optional(),
+  serial: z.string().min(1).max(120).optional(),
+  commissioned: isoDateSchema.optional(),
+  calibrated: isoDateSchema.optional(),
+  calibrationIntervalDays: z.number().int().min(1).max(3650).optional(),
+  calibrationDue: isoDateSchema.optional(),
+};
+export const EQUIPMENT_FIELDS = ['code', 'model', 'serial', 'commissioned', 'calibrated', 'calibrationIntervalDays', 'calibrationDue'] as const;
+export type EquipmentField = (typeof EQUIPMENT_FIELDS)[number];
+
 export const sensorSchema = z.object({
   id: idSchema,
   zone: idSchema,
@@ -52,6 +74,7 @@ export const sensorSchema = z.object({
   /** how often the device reports, seconds; "not reporting" after staleFactor × this */
   intervalS: z.number().positive().max(86_400).default(30),
   name: nameSchema.optional(),
+  ...equipmentFields,
 }).strict();
 
 export const cameraSchema = z.object({
@@ -59,6 +82,7 @@ export const cameraSchema = z.object({
   zone: idSchema,
   intervalS: z.number().positive().max(86_400).default(30),
   name: nameSchema.optional(),
+  ...equipmentFields,
 }).strict();
 
 export const depotSchema = z.object({
@@ -75,6 +99,8 @@ export const depotSchema = z.object({
   zones: z.array(zoneSchema).min(1),
   sensors: z.array(sensorSchema).default([]),
   cameras: z.array(cameraSchema).default([]),
+  /** the register entry of the depot's edge collector (the one that publishes under depots/{id}/…) */
+  collector: z.object(equipmentFields).strict().optional(),
 }).strict();
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
@@ -226,6 +252,19 @@ export const siteConfigSchema = z.object({
     }
   });
   for (const p of echelonProblems({ regions: site.regions, units: site.units ?? [], depots: site.depots })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  // an identification code names one piece of equipment on the whole site (case-insensitive, as scanners read it)
+  const codes = new Map<string, string>();
+  const noteCode = (code: string | undefined, path: (string | number)[], what: string) => {
+    if (code === undefined) return;
+    const seen = codes.get(code.toUpperCase());
+    if (seen) ctx.addIssue({ code: 'custom', path, message: `code "${code}" is already used by ${seen}` });
+    else codes.set(code.toUpperCase(), what);
+  };
+  site.depots.forEach((d, i) => {
+    d.sensors.forEach((s, j) => noteCode(s.code, ['depots', i, 'sensors', j, 'code'], `sensor ${s.id} in depot ${d.id}`));
+    d.cameras.forEach((c, j) => noteCode(c.code, ['depots', i, 'cameras', j, 'code'], `camera ${c.id} in depot ${d.id}`));
+    noteCode(d.collector?.code, ['depots', i, 'collector', 'code'], `the collector of depot ${d.id}`);
+  });
   site.collectors.forEach((c, i) => {
     if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"` });
   });
@@ -244,3 +283,4 @@ export type MapConfig = z.infer<typeof mapConfigSchema>;
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 export type StateRule = z.infer<typeof stateRuleSchema>;
 export type RateRule = z.infer<typeof rateRuleSchema>;
+export type EquipmentRegister = { [K in EquipmentField]?: z.infer<(typeof equipmentFields)[K]> };
