@@ -39,6 +39,8 @@ import { createConfigRouter } from './http/config-router.js';
 import { createRulesRouter } from './http/rules-router.js';
 import { createBacktestService } from './services/backtest-service.js';
 import { createEchelonsRouter } from './http/echelons-router.js';
+import { createEquipmentRouter } from './http/equipment-router.js';
+import { createEquipmentService } from './services/equipment-service.js';
 import { createOpsRouter, type ReadinessProbe } from './http/ops-router.js';
 import { createSnapshotsRouter } from './http/snapshots-router.js';
 import type { SnapshotService } from './services/snapshot-service.js';
@@ -130,6 +132,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock }) }));
   app.use('/api', createEchelonsRouter({ live: deps.live, index: deps.index }));
   if (deps.snapshots) app.use('/api', createSnapshotsRouter({ snapshots: deps.snapshots }));
+  app.use('/api', createEquipmentRouter({ equipment: createEquipmentService({ config: deps.config, clock: deps.clock }) }));
   app.use('/api', apiNotFound);
 
   if (deps.webRoot && existsSync(deps.webRoot)) {

@@ -113,7 +113,7 @@ describe('the handover CSV in the language asked for', () => {
 
   it('says the system\'s words in Vietnamese and keeps people\'s notes and the codes', () => {
     const vi = handoverCsv(report, 'vi');
-    expect(vi.split('\r\n')[0]).toBe('section,incident,depot,severity,state,time,event,actor,alarm,detail,note,what');
+    expect(vi.split('\r\n')[0]).toBe('section,incident,depot,severity,state,time,event,actor,alarm,detail,note,what,equipment');
     expect(vi).toContain('báo động: bình thường → chưa xác nhận');
     expect(vi).toContain('Nhà kho đạn A: khói (A-SM1)');
     expect(vi).toContain('mọi báo động đã trở về bình thường');

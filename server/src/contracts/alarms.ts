@@ -14,7 +14,7 @@ export interface AlarmView {
   code: ReasonCode;
   severity: Severity;
   /** which sensor or camera, in which zone */
-  device: { type: 'sensor' | 'camera' | 'collector'; id: string; zone?: string; zoneName?: string };
+  device: { type: 'sensor' | 'camera' | 'collector'; id: string; zone?: string; zoneName?: string; equipmentCode?: string };
   params: Record<string, string | number>;
   /** English sentence; the board phrases code + params itself */
   text: string;

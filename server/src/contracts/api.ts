@@ -41,6 +41,8 @@ export interface SensorView {
   /** the applicable limits, to draw the value against its normal range */
   low?: number;
   high?: number;
+  /** the electronic identification code on the device (equipment register), when it has one */
+  equipmentCode?: string;
 }
 
 export interface CameraView {
@@ -49,6 +51,7 @@ export interface CameraView {
   health: CameraHealth | null;
   ts: number | null;
   status: DeviceStatus;
+  equipmentCode?: string;
 }
 
 export interface CollectorView {

@@ -45,6 +45,7 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
   const view: SensorView = { id: sensor.id, kind: sensor.kind, zone: zone.id, unit: SENSOR_UNITS[sensor.kind], value: reading?.value ?? null, ts: reading?.ts ?? null, status: 'unknown' };
   if (entry.low !== undefined) view.low = entry.low;
   if (entry.high !== undefined) view.high = entry.high;
+  if (sensor.code !== undefined) view.equipmentCode = sensor.code;
   const conditions: Condition[] = [];
   const activeThresholds: string[] = [];
   const result = { view, conditions, activeThresholds };
@@ -103,7 +104,7 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
 
 /** One camera's health against the camera rules. Pure. */
 export function evaluateCamera({ camera, zone }: CameraEntry, rec: CameraLive | undefined, ctx: EvalContext): CameraResult {
-  const view: CameraView = { id: camera.id, zone: zone.id, health: rec?.health ?? null, ts: rec?.ts ?? null, status: 'unknown' };
+  const view: CameraView = { id: camera.id, zone: zone.id, health: rec?.health ?? null, ts: rec?.ts ?? null, status: 'unknown', ...(camera.code !== undefined ? { equipmentCode: camera.code } : {}) };
   const conditions: Condition[] = [];
   const device = { type: 'camera' as const, id: camera.id, zone: zone.id };
   if (!rec ? silentSinceStart(ctx, camera.intervalS) : stale(ctx, rec.receivedAt, camera.intervalS)) {

@@ -16,16 +16,17 @@ import type { Role } from '../contracts/api.js';
  *   alarm_health      ✓     ✓      ·      ✓       ·      (ISA-18.2 KPIs, read only)
  *   config            ✓     ·      ·      ✓       ·      (read, change, roll back the site configuration)
  *   snapshot          ·     ✓      ✓¹     ·       ·      (ask a camera for a picture now; seeing them is `view`)
+ *   equipment         ✓     ✓      ✓¹     ✓       ·      (read the equipment register: look a tag's code up; changing it is `config`)
  *   ¹ only the depots listed for the user; a display may instead have "all" (domain/depot-scope.ts)
  */
-export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered' | 'alarm_health' | 'config' | 'snapshot';
-export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered', 'alarm_health', 'config', 'snapshot'];
+export type Action = 'view' | 'ack' | 'note' | 'resolve' | 'close' | 'assign' | 'shelve' | 'maintenance' | 'users' | 'audit' | 'discovered' | 'alarm_health' | 'config' | 'snapshot' | 'equipment';
+export const ACTIONS: readonly Action[] = ['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'users', 'audit', 'discovered', 'alarm_health', 'config', 'snapshot', 'equipment'];
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
-  admin: new Set(['view', 'users', 'audit', 'discovered', 'alarm_health', 'config']),
-  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit', 'alarm_health', 'snapshot']),
-  guard: new Set(['view', 'ack', 'note', 'resolve', 'snapshot']),
-  engineer: new Set(['view', 'note', 'maintenance', 'discovered', 'alarm_health', 'config']),
+  admin: new Set(['view', 'users', 'audit', 'discovered', 'alarm_health', 'config', 'equipment']),
+  officer: new Set(['view', 'ack', 'note', 'resolve', 'close', 'assign', 'shelve', 'maintenance', 'audit', 'alarm_health', 'snapshot', 'equipment']),
+  guard: new Set(['view', 'ack', 'note', 'resolve', 'snapshot', 'equipment']),
+  engineer: new Set(['view', 'note', 'maintenance', 'discovered', 'alarm_health', 'config', 'equipment']),
   display: new Set(['view']),
 };
 

@@ -1,15 +1,17 @@
 import type { AlarmView, FloodStatus, IncidentView } from '../contracts/alarms.js';
 import { needsAck, stateOf, type Alarm } from '../domain/alarm-engine.js';
 import type { Incident, TimelineEntry } from '../domain/incidents.js';
+import { equipmentCodeOf } from '../domain/equipment.js';
 import { reasonText } from '../domain/reason-text.js';
 import type { SiteIndex } from '../domain/site-index.js';
 
 /** Records → the shapes the API and the board use. Pure. */
 export function toAlarmView(a: Alarm, index: SiteIndex): AlarmView {
   const zoneName = a.device.zone ? index.depot(a.depot)?.zones.find((z) => z.id === a.device.zone)?.name : undefined;
+  const equipmentCode = equipmentCodeOf(index, a.depot, a.device);
   return {
     id: a.id, depot: a.depot, code: a.code, severity: a.severity,
-    device: { ...a.device, ...(zoneName ? { zoneName } : {}) },
+    device: { ...a.device, ...(zoneName ? { zoneName } : {}), ...(equipmentCode ? { equipmentCode } : {}) },
     params: a.params, text: reasonText(a.code, a.params), state: stateOf(a), active: a.active, chattering: a.chattering,
     raisedAt: a.raisedAt, clearedAt: a.clearedAt, updatedAt: a.updatedAt, ack: a.ack, shelf: a.shelf, suppression: a.suppression,
     outOfService: a.outOfService, incidentId: a.incidentId,

@@ -34,22 +34,22 @@ export function csvField(v: string | number | null | undefined): string {
  * the notes the system wrote are in `lang`, people's notes verbatim.
  */
 export function handoverCsv(r: HandoverReport, lang: TextLang = 'en'): string {
-  const rows: (string | number | null)[][] = [['section', 'incident', 'depot', 'severity', 'state', 'time', 'event', 'actor', 'alarm', 'detail', 'note', 'what']];
+  const rows: (string | number | null)[][] = [['section', 'incident', 'depot', 'severity', 'state', 'time', 'event', 'actor', 'alarm', 'detail', 'note', 'what', 'equipment']];
   for (const i of r.incidents) {
     const alarms = new Map(i.alarms.map((a) => [a.id, a]));
     const first = i.alarms[0];
     for (const t of i.timeline) {
       const alarm = t.alarmId !== undefined ? alarms.get(t.alarmId) : first;
       rows.push(['incident', i.id, i.depot, i.severity, i.state, iso(t.at), t.type, t.actor, t.alarmId ?? '', t.detail ? transitionText(t.detail, lang) : '',
-        systemNote(t, lang) ?? t.note ?? '', alarm ? alarmWords(alarm, lang) : '']);
+        systemNote(t, lang) ?? t.note ?? '', alarm ? alarmWords(alarm, lang) : '', alarm?.device.equipmentCode ?? '']);
     }
   }
-  for (const a of r.actions) rows.push(['action', a.target, a.depot, '', '', iso(a.at), a.action, a.actor, '', a.detail ? JSON.stringify(a.detail) : '', a.note ?? '', '']);
+  for (const a of r.actions) rows.push(['action', a.target, a.depot, '', '', iso(a.at), a.action, a.actor, '', a.detail ? JSON.stringify(a.detail) : '', a.note ?? '', '', '']);
   if (r.truncated) {
     const cut = lang === 'vi'
       ? `${r.incidents.length} / ${r.totals.incidents} sự cố, ${r.actions.length} / ${r.totals.actions} thao tác; chọn khoảng thời gian ngắn hơn để xem phần còn lại`
       : `${r.incidents.length} of ${r.totals.incidents} incidents, ${r.actions.length} of ${r.totals.actions} actions; choose a shorter period for the rest`;
-    rows.push(['truncated', '', '', '', '', '', '', '', '', cut, '', '']);
+    rows.push(['truncated', '', '', '', '', '', '', '', '', cut, '', '', '']);
   }
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
