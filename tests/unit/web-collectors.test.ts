@@ -55,3 +55,15 @@ describe('discovered tab transforms', () => {
     expect(suggestedName(undefined, 'T9')).toBe('T9');
   });
 });
+
+describe('rejection reasons on the collectors tab', () => {
+  it('has a word in both languages for every reason the centre counts', async () => {
+    const { REJECT_REASONS } = await import('../../server/src/ingest/normalise.js');
+    const { isMessageKey, translate } = await import('../../web/src/lib/i18n/index.js');
+    for (const r of REJECT_REASONS) {
+      const key = `reject.${r}`;
+      expect(isMessageKey(key), key).toBe(true);
+      if (isMessageKey(key)) expect(translate('en', key)).not.toBe(translate('vi', key));
+    }
+  });
+});

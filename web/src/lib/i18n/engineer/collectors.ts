@@ -44,6 +44,9 @@ export const viCollectors = {
   'reject.bad_ts': 'Sai thời gian',
   'reject.future_ts': 'Thời gian ở tương lai',
   'reject.kind_mismatch': 'Sai loại cảm biến',
+  'reject.not_jpeg': 'Ảnh không phải JPEG',
+  'reject.unknown_camera': 'Camera chưa khai báo',
+  'reject.store_failed': 'Không lưu được ảnh',
 };
 
 export const enCollectors: Readonly<Record<keyof typeof viCollectors, string>> = {
@@ -90,4 +93,7 @@ export const enCollectors: Readonly<Record<keyof typeof viCollectors, string>> =
   'reject.bad_ts': 'Bad timestamp',
   'reject.future_ts': 'Timestamp in the future',
   'reject.kind_mismatch': 'Wrong sensor kind',
+  'reject.not_jpeg': 'Picture not a JPEG',
+  'reject.unknown_camera': 'Camera not configured',
+  'reject.store_failed': 'Picture not stored',
 };
