@@ -26,7 +26,7 @@ export interface ApiClientOptions {
   baseUrl?: string;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type HistorySource = { sensor: string } | { camera: string; field: 'fps' | 'bitrate_kbps' | 'packet_loss_pct' | 'storage_free_pct' };
 

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { SiteConfig, ThresholdRule } from '../../config/schema.js';
+import type { BacktestResponse } from '../../server/src/contracts/backtest.js';
+import { refusalOf } from '../../web/src/lib/api/engineer-config.js';
+import { ApiRequestError } from '../../web/src/lib/api/http.js';
+import {
+  addCamera, addDepot, addSensor, addZone, changeSummary, errorsUnder, freshId, numberInput, optionalText, removeDepot, removeItem, setIn,
+  validateRule, validateSite,
+} from '../../web/src/lib/transforms/config-edit.js';
+import {
+  alarmSpans, backtestSummary, effectiveLimits, findRule, listRules, replaceRule, ruleChangeText, sensorsFor,
+} from '../../web/src/lib/transforms/rule-edit.js';
+import { smallSite } from '../helpers/site.js';
+
+const site = (): SiteConfig => smallSite();
+
+describe('config editor transforms (web/src/lib/transforms/config-edit.ts)', () => {
+  it('validates a draft with the server\'s schema: a valid site has no errors, each bad field is keyed by its path', () => {
+    expect(validateSite(site())).toEqual({});
+    let s = setIn(site(), ['depots', 0, 'position', 'lat'], 95);
+    s = setIn(s, ['depots', 0, 'sensors', 1, 'intervalS'], numberInput('ten'));
+    s = setIn(s, ['depots', 1, 'name'], '');
+    expect(validateSite(s)).toEqual({
+      'depots.0.position.lat': 'Too big: expected number to be <=90',
+      'depots.0.sensors.1.intervalS': 'Invalid input: expected number, received string',
+      'depots.1.name': 'Too small: expected string to have >=1 characters',
+    });
+  });
+
+  it('cross-references the schema checks once the fields are well formed: unknown zones, duplicate ids', () => {
+    let s = setIn(site(), ['depots', 0, 'sensors', 0, 'zone'], 'Z9');
+    s = setIn(s, ['depots', 0, 'zones', 1, 'id'], 'A');
+    const e = validateSite(s);
+    expect(e['depots.0.zones.1.id']).toBe('duplicate zone id "A"');
+    expect(e['depots.0.sensors.0.zone']).toBe('unknown zone "Z9" in depot D1');
+    expect(errorsUnder(e, ['depots', 0]).length).toBeGreaterThanOrEqual(2);
+    expect(errorsUnder(e, ['depots', 1])).toEqual([]);
+  });
+
+  it('number fields: empty is unset, a comma decimal is a number, anything else stays text for the schema to name', () => {
+    expect(numberInput('')).toBeUndefined();
+    expect(numberInput(' 12,5 ')).toBe(12.5);
+    expect(numberInput('-3')).toBe(-3);
+    expect(numberInput('abc')).toBe('abc');
+    expect(optionalText('  ')).toBeUndefined();
+    expect(optionalText('Kho A')).toBe('Kho A');
+  });
+
+  it('setIn copies only the path it changes and removes a key set to undefined', () => {
+    const s = site();
+    const next = setIn(s, ['depots', 0, 'nameEn'], 'Depot one');
+    expect(next.depots[0]!.nameEn).toBe('Depot one');
+    expect(next.depots[1]).toBe(s.depots[1]);
+    expect(next.regions).toBe(s.regions);
+    expect(s.depots[0]!.nameEn).toBeUndefined();
+    const back = setIn(next, ['depots', 0, 'nameEn'], undefined);
+    expect('nameEn' in back.depots[0]!).toBe(false);
+  });
+
+  it('adds a depot, zone, sensor and camera with fresh ids the schema accepts, and removes them', () => {
+    const { site: s1, index } = addDepot(site());
+    expect(index).toBe(2);
+    expect(s1.depots[2]!.id).toBe('NEW1');
+    let s = addCamera(addSensor(addZone(s1, index), index), index);
+    expect(s.depots[2]!.zones.map((z) => z.id)).toEqual(['Z1', 'Z2']);
+    expect(s.depots[2]!.sensors[0]).toMatchObject({ id: 'S1', zone: 'Z1' });
+    expect(s.depots[2]!.cameras[0]).toMatchObject({ id: 'CAM1', zone: 'Z1' });
+    expect(validateSite(s)).toEqual({});
+    s = removeItem(s, 0, 'sensors', 0);
+    expect(s.depots[0]!.sensors.map((x) => x.id)).not.toContain('T1');
+    expect(removeDepot(s, 2).depots.map((d) => d.id)).toEqual(['D1', 'D2']);
+    expect(freshId('S', ['S1', 'S2', 'S4'])).toBe('S3');
+  });
+
+  it('removing a zone that still has devices is refused by the schema beside the devices, not silently', () => {
+    const s = removeItem(site(), 0, 'zones', 1); // P holds F1, C2, C3
+    const e = validateSite(s);
+    expect(Object.keys(e).sort()).toEqual(['depots.0.cameras.1.zone', 'depots.0.cameras.2.zone', 'depots.0.sensors.4.zone']);
+  });
+
+  it('a removed depot takes its collector account with it', () => {
+    const s: SiteConfig = { ...site(), collectors: [{ depot: 'D2', passwordHash: '$argon2id$x' }] };
+    expect(removeDepot(s, 1).collectors).toEqual([]);
+  });
+
+  it('summarises a change for the version comment', () => {
+    const before = site();
+    const after = removeItem(addSensor(before, 0), 1, 'sensors', 0);
+    expect(changeSummary(before, after)).toBe('D1: +S1; D2: −G1');
+    expect(changeSummary(before, addDepot(before).site)).toBe('+NEW1');
+  });
+
+  it('validates a rule with the shared rule schema, field by field', () => {
+    expect(validateRule('threshold', { id: 'r', kind: 'temperature', high: 30, deadband: 1, severity: 'major' })).toEqual({});
+    expect(validateRule('threshold', { id: 'r', kind: 'temperature', high: 'x', deadband: -1, severity: 'major' })).toEqual({
+      high: 'Invalid input: expected number, received string', deadband: 'Too small: expected number to be >=0',
+    });
+    expect(validateRule('threshold', { id: 'r', kind: 'temperature', severity: 'major' })).toEqual({ '(rule)': 'needs high or low' });
+    expect(validateRule('rate', { id: 'r', kind: 'temperature', maxPerMin: 0, severity: 'major' })).toEqual({ maxPerMin: 'Too small: expected number to be >0' });
+  });
+});
+
+describe('rule editor transforms (web/src/lib/transforms/rule-edit.ts)', () => {
+  const rule = (over: Partial<ThresholdRule> = {}): ThresholdRule => ({ ...(site().rules.thresholds.find((r) => r.id === 'ammo-temp-high')!), ...over });
+
+  it('lists every rule by type and finds one', () => {
+    const all = listRules(site().rules);
+    expect(all.filter((r) => r.type === 'threshold').length).toBe(site().rules.thresholds.length);
+    expect((findRule(site().rules, { type: 'threshold', id: 'ammo-temp-high' })?.rule as ThresholdRule | undefined)?.high).toBe(30);
+    expect(findRule(site().rules, { type: 'state', id: 'ammo-temp-high' })).toBeNull();
+  });
+
+  it('finds the sensors a rule covers by kind and zone type', () => {
+    expect(sensorsFor(site(), rule()).map((c) => `${c.depot.id}/${c.sensor.id}`)).toEqual(['D1/T1']);
+    expect(sensorsFor(site(), { kind: 'temperature' }).map((c) => `${c.depot.id}/${c.sensor.id}`)).toEqual(['D1/T1', 'D2/T1']);
+  });
+
+  it('a zone\'s limit replaces the rule\'s in the direction the rule sets, as the live engine does', () => {
+    const tank = site().depots[1]!.zones[0]!;
+    expect(effectiveLimits(rule({ high: 35 }), tank, 'temperature')).toEqual({ high: 33 });
+    expect(effectiveLimits(rule({ high: undefined, low: 5 }), tank, 'temperature')).toEqual({ low: 5 });
+    expect(effectiveLimits(null, tank, 'temperature')).toEqual({});
+  });
+
+  it('puts a changed rule back in place and adds a new one after the others', () => {
+    const s = replaceRule(site(), { type: 'threshold', rule: rule({ high: 28 }) });
+    expect(s.rules.thresholds.findIndex((r) => r.id === 'ammo-temp-high')).toBe(site().rules.thresholds.findIndex((r) => r.id === 'ammo-temp-high'));
+    expect(s.rules.thresholds.find((r) => r.id === 'ammo-temp-high')?.high).toBe(28);
+    const added = replaceRule(site(), { type: 'threshold', rule: rule({ id: 'warm' }) });
+    expect(added.rules.thresholds.at(-1)?.id).toBe('warm');
+    expect(validateSite(s)).toEqual({});
+  });
+
+  it('says what changed in a rule', () => {
+    expect(ruleChangeText(rule(), rule({ high: 28, onDelayS: 30 }))).toBe('ammo-temp-high: high 30 → 28, onDelayS 0 → 30');
+    expect(ruleChangeText(null, rule())).toBe('ammo-temp-high: new');
+  });
+
+  it('reads a backtest answer: the counts, and the alarms as spans (an open one runs to the window end)', () => {
+    const res: BacktestResponse = {
+      depot: 'D1', ruleId: 'ammo-temp-high', from: 0, to: 1000, samples: 100, elapsedMs: 3, sensors: [],
+      current: { alarms: 0, alarmMs: 0, list: [] },
+      proposed: { alarms: 2, alarmMs: 500, list: [{ sensor: 'T1', code: 'threshold_high', start: 100, end: 200, peak: 31 }, { sensor: 'T2', code: 'threshold_high', start: 600, end: null, peak: 29 }] },
+    };
+    expect(backtestSummary(res)).toEqual({ current: 0, proposed: 2, currentMs: 0, proposedMs: 500, samples: 100 });
+    expect(backtestSummary({ ...res, current: null }).current).toBeNull();
+    expect(alarmSpans(res.proposed.list, res.to)).toEqual([{ from: 100, to: 200, peak: 31 }, { from: 600, to: 1000, peak: 29 }]);
+    expect(alarmSpans(res.proposed.list, res.to, 'T2')).toEqual([{ from: 600, to: 1000, peak: 29 }]);
+  });
+});
+
+describe('a refused save (web/src/lib/api/engineer-config.ts)', () => {
+  it('409 and 428 are version conflicts with the running version when the server names it; 400 lists the fields', () => {
+    const conflict = new ApiRequestError(409, { error: 'version_conflict', message: 'the change is based on version 3, but version 5 is running now: reload, merge and send it again' });
+    expect(refusalOf(conflict)).toEqual({ kind: 'conflict', currentVersion: 5 });
+    expect(refusalOf(new ApiRequestError(428, { error: 'precondition_required', message: 'name the version' }))).toEqual({ kind: 'conflict', currentVersion: null });
+    const fields = [{ path: 'depots[0].name', message: 'too short' }];
+    expect(refusalOf(new ApiRequestError(400, { error: 'bad_request', message: 'x', fields }))).toEqual({ kind: 'invalid', fields });
+    expect(refusalOf(new Error('boom')).kind).toBe('other');
+  });
+});

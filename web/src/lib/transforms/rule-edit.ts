@@ -1,0 +1,90 @@
+import type { DepotConfig, RulesConfig, SensorConfig, SiteConfig, ZoneConfig } from '../../../../config/schema.js';
+import type { BacktestAlarm, BacktestResponse, BacktestRule } from '../../../../server/src/contracts/backtest.js';
+
+/**
+ * Pure helpers of the rule editor: which rules there are, which sensors a rule covers, the limits a
+ * sensor really gets (a zone's limits replace a rule's, as server/src/domain/site-index.ts does), a rule
+ * put back into the configuration, and the backtest's answer as the chart and the summary need it.
+ */
+export type RuleType = BacktestRule['type'];
+export type AnyRule = BacktestRule['rule'];
+export interface RuleRef { type: RuleType; id: string }
+
+const LISTS = { threshold: 'thresholds', state: 'states', rate: 'rates' } as const;
+
+/** the fields an engineer edits, per rule type, in the form's order */
+export const RULE_FIELDS: Readonly<Record<RuleType, readonly string[]>> = {
+  threshold: ['high', 'low', 'deadband', 'onDelayS', 'offDelayS'],
+  state: ['active', 'onDelayS', 'offDelayS'],
+  rate: ['maxPerMin', 'onDelayS', 'offDelayS'],
+};
+
+export function listRules(rules: RulesConfig): BacktestRule[] {
+  return [
+    ...rules.thresholds.map((rule) => ({ type: 'threshold' as const, rule })),
+    ...rules.states.map((rule) => ({ type: 'state' as const, rule })),
+    ...rules.rates.map((rule) => ({ type: 'rate' as const, rule })),
+  ];
+}
+
+export function findRule(rules: RulesConfig, ref: RuleRef): BacktestRule | null {
+  return listRules(rules).find((r) => r.type === ref.type && r.rule.id === ref.id) ?? null;
+}
+
+export function applies(rule: Pick<AnyRule, 'kind' | 'zoneTypes'>, sensor: SensorConfig, zone: ZoneConfig): boolean {
+  return rule.kind === sensor.kind && (!rule.zoneTypes || rule.zoneTypes.includes(zone.type));
+}
+
+export interface CoveredSensor { depot: DepotConfig; zone: ZoneConfig; sensor: SensorConfig }
+
+/** every sensor of the site a rule covers, depot by depot */
+export function sensorsFor(site: SiteConfig, rule: Pick<AnyRule, 'kind' | 'zoneTypes'>): CoveredSensor[] {
+  const out: CoveredSensor[] = [];
+  for (const depot of site.depots) {
+    for (const sensor of depot.sensors) {
+      const zone = depot.zones.find((z) => z.id === sensor.zone);
+      if (zone && applies(rule, sensor, zone)) out.push({ depot, zone, sensor });
+    }
+  }
+  return out;
+}
+
+/** the limits the live engine applies to a sensor in `zone` under `rule` */
+export function effectiveLimits(rule: AnyRule | null, zone: ZoneConfig, kind: SensorConfig['kind']): { high?: number; low?: number } {
+  if (!rule || !('deadband' in rule)) return {};
+  const o = zone.limits?.[kind];
+  const high = rule.high !== undefined && o?.high !== undefined ? o.high : rule.high;
+  const low = rule.low !== undefined && o?.low !== undefined ? o.low : rule.low;
+  return { ...(high !== undefined ? { high } : {}), ...(low !== undefined ? { low } : {}) };
+}
+
+/** the configuration with `next` in place of the rule of the same type and id (or added after them) */
+export function replaceRule(site: SiteConfig, next: BacktestRule): SiteConfig {
+  const key = LISTS[next.type];
+  const list = site.rules[key] as AnyRule[];
+  const i = list.findIndex((r) => r.id === next.rule.id);
+  const updated = i >= 0 ? list.map((r, j) => (j === i ? next.rule : r)) : [...list, next.rule];
+  return { ...site, rules: { ...site.rules, [key]: updated } };
+}
+
+/** what changed in a rule, for the version's default comment: "ammo-temp-high: high 30 → 28, onDelayS 0 → 30" */
+export function ruleChangeText(before: AnyRule | null, after: AnyRule): string {
+  if (!before) return `${after.id}: new`;
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+  return `${after.id}: ${keys.map((k) => `${k} ${fmt(b[k])} → ${fmt(a[k])}`).join(', ')}`;
+}
+const fmt = (v: unknown) => (v === undefined ? '–' : Array.isArray(v) ? v.join('/') : String(v));
+
+export interface BacktestSummary { current: number | null; proposed: number; currentMs: number | null; proposedMs: number; samples: number }
+
+export function backtestSummary(r: BacktestResponse): BacktestSummary {
+  return { current: r.current?.alarms ?? null, proposed: r.proposed.alarms, currentMs: r.current?.alarmMs ?? null, proposedMs: r.proposed.alarmMs, samples: r.samples };
+}
+
+/** an alarm as a span on the chart's time axis: open alarms run to the window's end */
+export interface Span { from: number; to: number; peak: number }
+export function alarmSpans(list: readonly BacktestAlarm[], windowEnd: number, sensor?: string): Span[] {
+  return list.filter((a) => sensor === undefined || a.sensor === sensor).map((a) => ({ from: a.start, to: a.end ?? windowEnd, peak: a.peak }));
+}
