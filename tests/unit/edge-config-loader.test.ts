@@ -1,3 +1,4 @@
+import { loadSiteConfig } from '../../config/loader.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkEdgeConfig, parseEdgeConfig } from '../../collectors/src/edge/config-loader.js';
@@ -27,6 +28,24 @@ describe('edge configuration loader', () => {
     expect(cfg.snmp[0]).toMatchObject({ version: '2c', port: 161, mains: 'E-V1' });
     expect(cfg.cameras[1]?.status?.recording).toEqual({ path: 'channel.record_state', equals: 'recording' });
     expect(Object.isFrozen(cfg.modbus[0]?.points)).toBe(true);
+  });
+
+  it('names only devices the shipped site configures for K101, with their kinds and zones, so a newcomer sees them on the board', () => {
+    const cfg = parseEdgeConfig(readFileSync('config/edge/example.yaml', 'utf8'), 'example.yaml');
+    const depot = loadSiteConfig('config').depots.find((d) => d.id === cfg.depot);
+    const sensors = new Map(depot?.sensors.map((s) => [s.id, s]));
+    const points = cfg.modbus.flatMap((m) => m.points);
+    for (const p of points) {
+      expect(sensors.get(p.sensor)?.kind, p.sensor).toBe(p.kind);
+      if (p.zone !== undefined) expect(sensors.get(p.sensor)?.zone, p.sensor).toBe(p.zone);
+    }
+    const ups = cfg.snmp[0];
+    expect([ups?.mains, ups?.battery, ups?.onBattery].map((id) => sensors.get(id ?? '')?.kind)).toEqual(['mains', 'ups_battery', 'ups_on_battery']);
+    for (const c of cfg.cameras) {
+      const site = depot?.cameras.find((x) => x.id === c.camera);
+      expect(site, c.camera).toBeDefined();
+      if (c.zone !== undefined) expect(site?.zone, c.camera).toBe(c.zone);
+    }
   });
 
   it('reports every problem at once with the file, the path and the line', () => {
