@@ -27,9 +27,10 @@ export function checkPrerequisites(): void {
 }
 
 /** `outline`: draw config/examples/vietnam-outline.geojson under the depots (config `map:`) */
-export async function startWall(n: number, opts: { scale?: number; tickMs?: number; env?: Record<string, string>; outline?: boolean } = {}): Promise<WallHarness> {
+export async function startWall(n: number, opts: { scale?: number; tickMs?: number; env?: Record<string, string>; outline?: boolean; units?: number; regions?: number } = {}): Promise<WallHarness> {
   checkPrerequisites();
-  const site = opts.outline ? { ...wallSite(n), map: { outline: 'vietnam-outline.geojson' } } : wallSite(n);
+  const generated = wallSite(n, { ...(opts.units ? { units: opts.units } : {}), ...(opts.regions ? { regions: opts.regions } : {}) });
+  const site = opts.outline ? { ...generated, map: { outline: 'vietnam-outline.geojson' } } : generated;
   const configEnv: Record<string, string> = opts.outline ? { CONFIG_DIR: join(ROOT, 'config/examples') } : {};
   const ts = await startTestSystem({ site, env: { WEB_DIR, SIMULATE: '0', ...configEnv, ...opts.env }, tickMs: opts.tickMs ?? 250 });
   // simulators of 25 depots each, started one after another: 500 MQTT connections at once time out on a busy machine

@@ -19,7 +19,8 @@ const REGION_NAMES = [
 ] as const;
 
 
-export function wallSite(n: number, opts: { configDir?: string; regions?: number } = {}): SiteConfig {
+/** `units`: that many units in each region (ids QK1-F1…), the region's depots spread over them in order */
+export function wallSite(n: number, opts: { configDir?: string; regions?: number; units?: number } = {}): SiteConfig {
   const base = loadSiteConfig(opts.configDir ?? resolve(import.meta.dirname, '../../config'));
   if (n <= base.depots.length) return { ...base, depots: base.depots.slice(0, n) };
   const rnd = mulberry32(n);
@@ -38,14 +39,19 @@ export function wallSite(n: number, opts: { configDir?: string; regions?: number
     const lat = lat0 + (lat1 - lat0) * f + (rnd() - 0.5) * hub;
     const lon = lon0 + (lon1 - lon0) * f + (rnd() - 0.5) * hub * 1.6;
     const id = `${template.id.slice(0, 1)}${String(i + 1).padStart(3, '0')}`;
-    const region = regions[Math.min(regionCount - 1, Math.floor(t * regionCount))]!.id;
+    const ri = Math.min(regionCount - 1, Math.floor(t * regionCount));
+    const region = regions[ri]!.id;
+    const k = opts.units ?? 0;
+    const unit = k > 0 ? `${region}-F${Math.min(k, Math.floor((t * regionCount - ri) * k) + 1)}` : undefined;
     depots.push({
-      ...template, id, region,
+      ...template, id, region, ...(unit ? { unit } : {}),
       name: template.name.replace(template.id, id), nameEn: template.nameEn?.replace(template.id, id),
       position: { lat: +lat.toFixed(4), lon: +lon.toFixed(4) },
     });
   }
-  return { ...base, regions, depots };
+  const k = opts.units ?? 0;
+  const units = k > 0 ? regions.flatMap((r) => Array.from({ length: k }, (_, j) => ({ id: `${r.id}-F${j + 1}`, name: `Sư đoàn ${j + 1} ${r.id}`, nameEn: `Division ${j + 1} ${r.id}`, parent: r.id }))) : undefined;
+  return { ...base, regions, ...(units ? { units } : {}), depots };
 }
 
 export const CONFIG_DIR = join(resolve(import.meta.dirname, '../..'), 'config');
