@@ -81,9 +81,10 @@ describe('occurrencesAt: the window covering t, and the next', () => {
     expect(occurrencesAt(weekly, vn('2026-12-02T00:30'))).toEqual({ active: tue, next: nextTue });
     expect(occurrencesAt(weekly, tue.end)).toEqual({ active: null, next: nextTue });
   });
-  it('nothing starts before `from`; nothing starts at or after `until`, though the last may run past it', () => {
-    const from = vn('2026-12-02T00:00');
-    expect(occurrencesAt({ ...weekly, from }, vn('2026-12-02T00:30'))).toEqual({ active: null, next: { start: vn('2026-12-08T22:00'), end: vn('2026-12-09T01:00') } });
+  it('an occurrence under way at `from` counts, one ended by then does not; nothing starts at or after `until`, though the last may run past it', () => {
+    const tue = { start: vn('2026-12-01T22:00'), end: vn('2026-12-02T01:00') };
+    expect(occurrencesAt({ ...weekly, from: vn('2026-12-02T00:00') }, vn('2026-12-02T00:30')).active).toEqual(tue);
+    expect(occurrencesAt({ ...weekly, from: vn('2026-12-02T01:00') }, vn('2026-12-01T23:00'))).toEqual({ active: null, next: { start: vn('2026-12-08T22:00'), end: vn('2026-12-09T01:00') } });
     const until = vn('2026-12-08T23:00');
     const r = { ...weekly, until };
     expect(occurrencesAt(r, vn('2026-12-09T00:00')).active).toEqual({ start: vn('2026-12-08T22:00'), end: vn('2026-12-09T01:00') });

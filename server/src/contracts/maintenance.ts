@@ -23,7 +23,7 @@ export interface RecurringMaintenanceView {
   recurrence: Recurrence;
   /** IANA zone the start time is read in */
   timeZone: string;
-  /** no occurrence starts before `from` or at or after `until` (null: for ever) */
+  /** an occurrence counts when it ends after `from` and starts before `until` (null: for ever) */
   from: number;
   until: number | null;
   deletedAt: number | null;

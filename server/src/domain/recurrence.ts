@@ -17,14 +17,15 @@ export type { MonthlyOn, Recurrence, Weekday } from '../contracts/maintenance.js
  *                     (31 in April, 30 in February): "last" is the way to say the month's end
  *   monthly last      the local date is the last day of its month (28, 29, 30 or 31)
  *   monthly nth W     the local date is the nth weekday W of its month (1..4), or the last one (-1)
- *   validity          an occurrence counts when it starts at or after `from` and before `until`
- *                     (when given); it may run past `until`, as a window the engineer planned would
+ *   validity          an occurrence counts when it ends after `from` and starts before `until`
+ *                     (when given): a window created while an occurrence is under way covers now,
+ *                     and the last one may run past `until`, as the engineer planned it
  */
 
 export interface RecurringRule {
   recurrence: Recurrence;
   timeZone: string;
-  /** no occurrence starts before this instant (the window's creation, or a planned first day) */
+  /** no occurrence ends at or before this instant (the window's creation, or a planned first day) */
   from: number;
   /** no occurrence starts at or after this instant; null: for ever */
   until: number | null;
@@ -100,7 +101,7 @@ function occurrenceOn(rule: RecurringRule, dayNo: number, startMin: number): Occ
   return { start, end: start + rule.recurrence.durationMin * MINUTE_MS };
 }
 
-const counts = (rule: RecurringRule, o: Occurrence) => o.start >= rule.from && (rule.until === null || o.start < rule.until);
+const counts = (rule: RecurringRule, o: Occurrence) => o.end > rule.from && (rule.until === null || o.start < rule.until);
 
 /**
  * The occurrence covering `t` (start ≤ t < end), if any, and the first one starting after `t`, if any
