@@ -131,7 +131,8 @@ export function aggregateAlarmHealth(facts: AlarmHealthFacts, opts: { from: numb
       peakPer10Min: Math.max(0, ...daily.map((d) => d.peakPer10Min)),
       floodPercent: round2((floodTotal / intervals) * 100),
       chattering: facts.chattering,
-      top10SharePercent: round2(top.reduce((s, t) => s + t.sharePercent, 0)),
+      // from the counts, not the rounded shares: ten shares rounded each may add up to 100.01
+      top10SharePercent: raises ? round2((top.reduce((s, t) => s + t.count, 0) / raises) * 100) : 0,
       stale: last?.stale ?? 0, standing: last?.standing ?? 0, shelved: last?.shelved ?? 0, outOfService: last?.outOfService ?? 0,
     },
     daily, top,
