@@ -10,7 +10,7 @@ import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js'
 
 /**
  * Issue 8 end to end, as an engineer does it: a temperature sensor nobody configured reports at K101
- * and is approved into store A; the engineer opens the rule editor in Chromium, lowers the
+ * and is approved into store A in the discovered tab; the engineer opens the rule editor in Chromium, lowers the
  * ammunition-store high limit on that sensor, sees the backtest over its last 7 days ("current rule:
  * 0 alarms, proposed: 7"), saves it as a new version with a comment, and the wall — another screen,
  * never reloaded — shows the alarm of the next reading above the new limit, published over MQTT.
@@ -73,16 +73,26 @@ afterAll(async () => {
 });
 
 describe('engineer: approve a sensor, set its threshold with a backtest, the wall reacts', () => {
-  it('the discovered sensor is approved into store A as a new version', async () => {
+  it('the discovered sensor is approved into store A in the discovered tab, as a new version', async () => {
     await ts!.mqtt.publishAsync('depots/K101/sensors/A-T9', JSON.stringify({ kind: 'temperature', value: 25 }), { qos: 1 });
-    const found = await waitFor(async () => (await ts!.api<DiscoveredView[]>('/api/discovered', eng)).body.find((d) => d.key === 'K101.sensor.A-T9'), 10_000, 'A-T9 discovered');
-    expect(found.key).toBe('K101.sensor.A-T9');
-    const n = (await ts!.api<RunningConfigView>('/api/config', eng)).body.n;
-    const r = await ts!.api('/api/discovered/K101.sensor.A-T9/approve', eng, { method: 'POST', body: JSON.stringify({ zone: 'A', baseVersion: n, comment: 'cảm biến nhiệt mới kho A' }) });
-    expect(r.status).toBe(200);
+    await waitFor(async () => (await ts!.api<DiscoveredView[]>('/api/discovered', eng)).body.find((d) => d.key === 'K101.sensor.A-T9'), 10_000, 'A-T9 discovered');
+    const before = (await ts!.api<RunningConfigView>('/api/config', eng)).body.n;
+    const page = await signIn(ENGINEER, { width: 1920, height: 1080 });
+    await page.waitForSelector('[data-testid="engineer-view"]', { timeout: 20_000 });
+    await page.click('[data-testid="engineer-tab-discovered"]');
+    await page.click('[data-testid="discovered-approve-K101.sensor.A-T9"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid="approve-zone"] option[value="A"]', { state: 'attached' });
+    await page.selectOption('[data-testid="approve-zone"]', 'A');
+    await page.fill('[data-testid="approve-name"]', 'Nhiệt độ kho A (mới)');
+    await page.click('[data-testid="approve-submit"]');
+    await page.waitForSelector('[data-testid="action-ok"]', { timeout: 10_000 });
+    const after = (await ts!.api<RunningConfigView>('/api/config', eng)).body;
+    expect(after.n).toBe(before + 1);
+    expect(after.config.depots.find((d) => d.id === 'K101')?.sensors.find((x) => x.id === 'A-T9')).toMatchObject({ zone: 'A', kind: 'temperature' });
+    await page.context().close();
     const now = Date.now();
     await ts!.system.store.write(history(now - 7 * DAY - 60_000, now - 1000));
-  }, 30_000);
+  }, 60_000);
 
   it('sets 28 °C on it, sees the backtest against the chart, saves, and the wall raises the next reading above it', async () => {
     const wall = await signIn(WALL, { width: 1920, height: 1080 });
@@ -112,6 +122,14 @@ describe('engineer: approve a sensor, set its threshold with a backtest, the wal
     await page.waitForSelector('[data-testid="rule-chart"][data-spans="7"]');
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(OUT, 'engineer-rules.png') });
+    // the tablet and the 4K wall-side desk: same page, other viewports
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, 'engineer-rules-tablet.png') });
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, 'engineer-rules-4k.png') });
+    await page.setViewportSize({ width: 1920, height: 1080 });
 
     await page.fill('[data-testid="rules-comment"]', COMMENT);
     await page.click('[data-testid="rules-save"]');
