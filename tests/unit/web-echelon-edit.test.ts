@@ -68,3 +68,16 @@ describe('the Echelons tab’s edits', () => {
     expect(idProblem(s, 'U9')).toBeNull();
   });
 });
+
+describe('the handover report grouped by the echelon tree', () => {
+  it('puts each incident under the path of its depot’s place, groups in tree order, unknown depots last', async () => {
+    const { groupByEchelon } = await import('../../web/src/lib/transforms/handover.js');
+    const tree = rollUpEchelons(buildEchelonTree({ regions: base().regions, units: base().units ?? [], depots: base().depots }), () => undefined);
+    const row = (id: string, depot: string) => ({ incident: { id, depot } as never, ackBy: null, ackAt: null, ackNote: null, notes: 0 });
+    const groups = groupByEchelon([row('I1', 'GONE'), row('I2', 'D2'), row('I3', 'D1'), row('I4', 'D1')], tree);
+    expect(groups.map((g) => g.path.map((p) => p.id).join('›'))).toEqual(['R1›U1›U1A', 'R2', '']);
+    expect(groups[0]?.rows.map((r) => r.incident.id)).toEqual(['I3', 'I4']);
+    expect(groups[0]?.path[0]).toEqual({ id: 'R1', name: 'Khu vực 1', nameEn: 'Region 1' });
+    expect(groupByEchelon([], tree)).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { HandoverReport, IncidentView } from '../types.js';
+import type { EchelonNodeView } from '../../../../server/src/contracts/echelons.js';
 import { lastAck } from './guard.js';
 
 /** The shift handover report: the range a shift covers by default, and the form's date-time fields. */
@@ -51,4 +52,33 @@ export function handoverRows(r: HandoverReport): HandoverRow[] {
 export function csvFileName(disposition: string | null, from: number): string {
   const m = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
   return m?.[1] ?? `handover-${new Date(from).toISOString().slice(0, 16).replace(/:/g, '')}.csv`;
+}
+
+/** one group of the report: the echelon path of a place (region › unit …) and its incidents, in tree order */
+export interface HandoverGroup { key: string; path: { id: string; name: string; nameEn?: string }[]; rows: HandoverRow[] }
+
+/**
+ * The report's incidents grouped by the place their depot sits in the echelon tree (GET /api/echelons),
+ * groups in tree order, rows in each as handoverRows ordered them. A depot the tree does not hold (removed
+ * since) falls into one last group with an empty path.
+ */
+export function groupByEchelon(rows: readonly HandoverRow[], roots: readonly EchelonNodeView[]): HandoverGroup[] {
+  const placeOf = new Map<string, { order: number; path: HandoverGroup['path'] }>();
+  let order = 0;
+  const walk = (n: EchelonNodeView, above: HandoverGroup['path']) => {
+    const path = [...above, { id: n.id, name: n.name, ...(n.nameEn !== undefined ? { nameEn: n.nameEn } : {}) }];
+    const here = { order: order++, path };
+    for (const d of n.depots) placeOf.set(d, here);
+    n.children.forEach((c) => walk(c, path));
+  };
+  roots.forEach((r) => walk(r, []));
+  const groups = new Map<string, HandoverGroup & { order: number }>();
+  for (const r of rows) {
+    const place = placeOf.get(r.incident.depot);
+    const key = place ? place.path.map((p) => p.id).join('/') : '';
+    let g = groups.get(key);
+    if (!g) { g = { key, path: place?.path ?? [], rows: [], order: place?.order ?? Number.MAX_SAFE_INTEGER }; groups.set(key, g); }
+    g.rows.push(r);
+  }
+  return [...groups.values()].sort((a, b) => a.order - b.order).map(({ key, path, rows: rs }) => ({ key, path, rows: rs }));
 }
