@@ -76,6 +76,16 @@ describe('echelons on the board', () => {
     expect(cfg.config.units.find((u) => u.id === 'QK1-F2-E1')?.parent).toBe('QK1-F2');
     expect(cfg.comment).toBe('Thêm đơn vị QK1-F2-E1 dưới QK1-F2');
     await page.close();
+
+    // a tablet and a 4K screen: the tree and the edit panel stay inside the page's width
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 3840, height: 2160 }]) {
+      const p = await signIn(token, '#/engineer/units', viewport);
+      await p.waitForSelector('[data-testid="units-tree"]', { timeout: 30_000 });
+      await p.click('[data-testid="units-node-QK2"]');
+      await p.screenshot({ path: join(OUT, `engineer-units-${viewport.width}x${viewport.height}.png`) });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await p.close();
+    }
   });
 
   it('the admin’s wall of 200 depots in 3 regions × 4 units accounts for every depot at 1080p', { timeout: 120_000 }, async () => {
