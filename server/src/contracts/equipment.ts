@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { EquipmentRegister } from '../../../config/schema.js';
+import type { ConfigChange } from '../domain/config-diff.js';
+import type { ConfigVersionMeta } from '../ports/config-store.js';
 
 /**
  * The equipment register's API (issue 8, SPEC §9 `GET /api/equipment?code=`): devices with their
@@ -50,3 +52,6 @@ export const equipmentImportSchema = z.object({
 
 /** one refused cell (or row, when `column` is null) of an imported CSV; rows count from 1 = the header */
 export interface CsvProblem { row: number; column: string | null; message: string }
+
+/** GET /api/config/digest: a version in the list with the first few of its changes, for a one-line summary */
+export interface VersionDigest extends ConfigVersionMeta { head: ConfigChange[] }

@@ -1,11 +1,9 @@
 import { stringify } from 'yaml';
 import type { ConfigChangeResult } from '../contracts/config.js';
-import type { CsvProblem, EquipmentResponse } from '../contracts/equipment.js';
-import type { ConfigChange } from '../domain/config-diff.js';
+import type { CsvProblem, EquipmentResponse, VersionDigest } from '../contracts/equipment.js';
 import { applyEquipmentRows, equipmentToCsv, parseEquipmentCsv } from '../domain/equipment-csv.js';
 import { calibrationCounts, listEquipment, searchByCode } from '../domain/equipment.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConfigVersionMeta } from '../ports/config-store.js';
 import type { ConfigService } from './config-service.js';
 
 /** An imported CSV refused: every bad cell with its row and column; nothing was stored. */
@@ -15,8 +13,7 @@ export class EquipmentCsvError extends Error {
   }
 }
 
-/** a version in the list with the first few of its changes, for a one-line summary */
-export interface VersionDigest extends ConfigVersionMeta { head: ConfigChange[] }
+export type { VersionDigest };
 
 /**
  * The equipment register and the versions page's reads over the configuration service (issue 8):

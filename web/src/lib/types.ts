@@ -23,3 +23,6 @@ export type {
   CollectorHealthView, CollectorsResponse, DiscoveredView, RejectedSampleView, ApproveDiscoveredRequest,
 } from '../../../server/src/contracts/collectors.js';
 export type { ConfigChangeResult, ConfigConflict } from '../../../server/src/contracts/config.js';
+export type { CalibrationState, EquipmentItem, EquipmentResponse, VersionDigest } from '../../../server/src/contracts/equipment.js';
+export type { ConfigVersionView } from '../../../server/src/contracts/config.js';
+export type ConfigChange = import('../../../server/src/contracts/config.js').ConfigVersionView['diff'][number];

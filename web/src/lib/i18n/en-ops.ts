@@ -122,4 +122,5 @@ export const enOps: Readonly<Record<keyof typeof viOps, string>> = {
   'snapshot.requestedBy': 'Requested by {name}',
   'snapshot.latest': 'Latest picture',
   'snapshot.failed': 'Could not ask for a picture: {reason}',
+  'device.code': 'Equipment identification code',
 };

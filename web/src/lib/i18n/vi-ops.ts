@@ -121,4 +121,5 @@ export const viOps = {
   'snapshot.requestedBy': 'Theo yêu cầu của {name}',
   'snapshot.latest': 'Ảnh mới nhất',
   'snapshot.failed': 'Không yêu cầu được ảnh: {reason}',
+  'device.code': 'Mã định danh trang bị',
 } as const;
