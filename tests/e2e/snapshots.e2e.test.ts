@@ -21,6 +21,7 @@ const DOCS = join(ROOT, 'docs');
 const CHROMIUM = '/usr/bin/chromium';
 const GUARD = { username: 'guard101', password: 'guard-101-password-long', role: 'guard', depots: ['K101'] };
 const DUTY = { username: 'duty', password: 'duty-officer-password-long', role: 'officer', depots: null };
+const WALL = { username: 'wall1', password: 'wall-display-password-long', role: 'display', depots: 'all' };
 
 let ts: TestSystem | undefined;
 let browser: Browser | undefined;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   pictures.set('CAM11', frame('smptehdbars=size=1280x720'));
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0' }, tickMs: 100 });
   const admin = await ts.login();
-  for (const u of [GUARD, DUTY]) {
+  for (const u of [GUARD, DUTY, WALL]) {
     const r = await ts.api<UserView>('/api/users', admin, { method: 'POST', body: JSON.stringify({ ...u, mustChangePassword: false }) });
     expect(r.status).toBe(201);
   }
@@ -144,5 +145,20 @@ describe('camera snapshots on the board', () => {
     await desk.screenshot({ path: join(ROOT, 'test-results', 'depot-camera-latest.png') }).catch(() => undefined);
     expect(await desk.locator('[data-testid="camera-latest-CAM04"]').count()).toBe(0);
     await desk.context().close();
+  });
+
+  it('the wall\'s alarm strip shows the waiting alarm\'s picture to a display account at 1080p', async () => {
+    const wall = await screen(WALL, { width: 1920, height: 1080 });
+    const shot = wall.locator('[data-testid="ticker-snapshot"]');
+    await shot.waitFor({ timeout: 15_000 });
+    expect(await shot.getAttribute('data-alarm')).toContain('K101');
+    await wall.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="ticker-snapshot"] img');
+      return img !== null && img.complete && img.naturalWidth === 1280;
+    }, undefined, { timeout: 10_000 });
+    const box = await shot.boundingBox();
+    expect(box && box.x + box.width <= 1920 && box.y + box.height <= 1080).toBe(true);
+    await wall.screenshot({ path: join(ROOT, 'test-results', 'wall-ticker-snapshot.png') }).catch(() => undefined);
+    await wall.context().close();
   });
 });
