@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteConfig, ThresholdRule } from '../../config/schema.js';
 import type { BacktestResponse } from '../../server/src/contracts/backtest.js';
-import { refusalOf } from '../../web/src/lib/api/engineer-config.js';
-import { ApiRequestError } from '../../web/src/lib/api/http.js';
+import { refusalOf, saveVersion, type RunningConfigView } from '../../web/src/lib/api/engineer-config.js';
+import { ApiClient, ApiRequestError } from '../../web/src/lib/api/http.js';
 import {
   addCamera, addDepot, addSensor, addZone, changeSummary, errorsUnder, freshId, numberInput, optionalText, removeDepot, removeItem, setIn,
   validateRule, validateSite,
@@ -157,5 +157,35 @@ describe('a refused save (web/src/lib/api/engineer-config.ts)', () => {
     const fields = [{ path: 'depots[0].name', message: 'too short' }];
     expect(refusalOf(new ApiRequestError(400, { error: 'bad_request', message: 'x', fields }))).toEqual({ kind: 'invalid', fields });
     expect(refusalOf(new Error('boom')).kind).toBe('other');
+  });
+});
+
+describe('saveVersion: the one save flow of the engineer\'s tabs (web/src/lib/api/engineer-config.ts)', () => {
+  const running = (): RunningConfigView => ({ n: 4, at: 0, author: 'eng', comment: '', source: 'api', rollbackOf: null, hash: 'h', changes: 0, config: site() });
+  /** an ApiClient whose server answers every call with `status` and `body`, recording what was sent */
+  function client(status: number, body: unknown) {
+    const sent: { method: string; url: string; body: unknown }[] = [];
+    const fetch = (async (url: string, init: RequestInit) => {
+      sent.push({ method: init.method ?? 'GET', url, body: JSON.parse(String(init.body)) });
+      return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    return { http: new ApiClient({ getToken: () => 't', getCsrfToken: () => null, onUnauthorized: () => undefined, fetch }), sent };
+  }
+
+  it('builds the next configuration from the running one and PUTs it based on that version', async () => {
+    const { http, sent } = client(200, { changed: true, version: { n: 5 }, diff: [] });
+    const r = await saveVersion(http, running(), (c) => setIn(c, ['depots', 0, 'name'], 'Kho mới'), 'rename');
+    expect(r).toMatchObject({ ok: true, result: { version: { n: 5 } } });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ method: 'PUT', url: '/api/config', body: { baseVersion: 4, comment: 'rename', config: { depots: [{ name: 'Kho mới' }, {}] } } });
+  });
+
+  it('a 409 is a conflict naming the running version, a 400 lists the schema\'s paths; neither throws', async () => {
+    const c = await saveVersion(client(409, { error: 'version_conflict', message: 'the change is based on version 4, but version 6 is running now: reload' }).http, running(), site(), '');
+    expect(c).toMatchObject({ ok: false, kind: 'conflict', currentVersion: 6 });
+    const fields = [{ path: 'depots.0.name', message: 'Too small' }];
+    const bad = await saveVersion(client(400, { error: 'bad_request', message: 'invalid configuration: depots.0.name', fields }).http, running(), site(), '');
+    expect(bad).toMatchObject({ ok: false, kind: 'invalid', fields });
+    if (!bad.ok) expect(bad.error).toBeInstanceOf(ApiRequestError);
   });
 });

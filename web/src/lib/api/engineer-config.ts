@@ -27,6 +27,31 @@ export class EngineerConfigApi {
   }
 }
 
+/** what a save came to: the new version, or why it was refused (see refusalOf) */
+/** `error` is what was thrown, for a tab that shows the server's own message */
+export type SaveOutcome = { ok: true; result: ConfigChangeResult } | ({ ok: false; error: unknown } & SaveRefusal);
+
+/**
+ * The one save-a-new-version flow every engineer's tab uses: build the next configuration from the
+ * running one, PUT it based on that version, and turn a 409/428 (someone saved first) or a 400 (the
+ * schema's paths) into an outcome the tab shows. Only a network fault or a bug in `build` throws.
+ */
+export async function saveVersion(
+  http: ApiClient, running: RunningConfigView, build: SiteConfig | ((current: SiteConfig) => SiteConfig), comment: string,
+): Promise<SaveOutcome> {
+  const next = typeof build === 'function' ? build(running.config) : build;
+  return outcomeOf(new EngineerConfigApi(http).save(next, running.n, comment));
+}
+
+/** any call that makes a version (PUT, rollback, a collector password) as a SaveOutcome */
+export async function outcomeOf(call: Promise<ConfigChangeResult>): Promise<SaveOutcome> {
+  try {
+    return { ok: true, result: await call };
+  } catch (e) {
+    return { ok: false, ...refusalOf(e), error: e };
+  }
+}
+
 /** a failed save in the editor's terms: 409/428 are version conflicts, 400 lists the fields */
 export function refusalOf(e: unknown): SaveRefusal {
   if (e instanceof ApiRequestError) {
