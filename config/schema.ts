@@ -198,6 +198,8 @@ export const rulesSchema = z.object({
 export const collectorAccountSchema = z.object({
   depot: idSchema,
   passwordHash: z.string().regex(/^\$argon2id\$/, 'must be an argon2id hash (npm run hash-password)'),
+  /** a disabled account keeps its hash but the broker refuses its logins */
+  disabled: z.boolean().optional(),
 }).strict();
 
 /**
@@ -265,7 +267,10 @@ export const siteConfigSchema = z.object({
     d.cameras.forEach((c, j) => noteCode(c.code, ['depots', i, 'cameras', j, 'code'], `camera ${c.id} in depot ${d.id}`));
     noteCode(d.collector?.code, ['depots', i, 'collector', 'code'], `the collector of depot ${d.id}`);
   });
+  const accounts = new Set<string>();
   site.collectors.forEach((c, i) => {
+    if (accounts.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `depot "${c.depot}" already has a collector account` });
+    accounts.add(c.depot);
     if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"` });
   });
 });

@@ -14,6 +14,7 @@ import type { UserAdmin } from './services/user-admin.js';
 import { createLoginThrottle, type LoginLimits } from './services/login-throttle.js';
 import type { ConfigService } from './services/config-service.js';
 import type { CollectorHealth } from './services/collector-health.js';
+import type { CollectorAccounts } from './services/collector-accounts.js';
 import type { DiscoveredService } from './services/discovered-service.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
@@ -26,6 +27,7 @@ import { createAuthRouter } from './http/auth-router.js';
 import { createDepotsRouter } from './http/depots-router.js';
 import { createEngineerRouter } from './http/engineer-router.js';
 import { createCollectorsRouter } from './http/collectors-router.js';
+import { maskSecretsInJson } from './http/mask-secrets.js';
 import { createAlarmsRouter } from './http/alarms-router.js';
 import { createAlarmQueries } from './services/alarm-queries.js';
 import { createUsersRouter } from './http/users-router.js';
@@ -69,6 +71,8 @@ export interface AppDeps {
   discovered: DiscoveredService;
   /** each depot's edge collector health (GET /api/collectors) */
   collectors: CollectorHealth;
+  /** the depots' broker accounts (POST /api/collectors/accounts/{depot}/password); absent: not served */
+  collectorAccounts?: CollectorAccounts;
   probe: ReadinessProbe;
   /** the configured map outline (adapters/map-outline.ts); absent: none */
   mapOutline?: () => MapResponse;
@@ -117,11 +121,11 @@ export function createApp(deps: AppDeps) {
     onPasswordChanged: (userId, keep) => late.sockets?.disconnectUserExcept(userId, keep),
     throttle: createLoginThrottle({ clock: deps.clock, ...(deps.loginLimits ? { limits: deps.loginLimits } : {}) }),
   }));
-  app.use('/api', requireAuth(deps.auth), restActionLimit());
+  app.use('/api', requireAuth(deps.auth), restActionLimit(), maskSecretsInJson());
   app.use('/api/config', express.json({ limit: '8mb' }));
   app.use('/api', createDepotsRouter({ live: deps.live, telemetry: deps.telemetry, clock: deps.clock }));
   app.use('/api', createEngineerRouter({ discovered: deps.discovered }));
-  app.use('/api', createCollectorsRouter({ health: deps.collectors }));
+  app.use('/api', createCollectorsRouter({ health: deps.collectors, ...(deps.collectorAccounts ? { accounts: deps.collectorAccounts } : {}) }));
   const queries = createAlarmQueries({ store: deps.alarmStore, alarms: deps.alarms, clock: deps.clock, logger: logger.child({ component: 'audit' }) });
   if (deps.recurring) app.use('/api', createRecurringMaintenanceRouter({ recurring: deps.recurring }));
   app.use('/api', createAlarmsRouter({ alarms: deps.alarms, actions: deps.actions, queries, index: deps.index }));

@@ -19,6 +19,8 @@ import { createConfigRepo } from './adapters/sqlite/config-repo.js';
 import { createConfigService, type ConfigService } from './services/config-service.js';
 import { createConfigApplier } from './services/config-apply.js';
 import { createCollectorHealth } from './services/collector-health.js';
+import { createCollectorAccounts } from './services/collector-accounts.js';
+import { changedAccounts } from './domain/secrets.js';
 import { createDiscoveredService } from './services/discovered-service.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
@@ -108,7 +110,8 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
         admitAnonymous: env.MQTT_ANONYMOUS === 'off' ? () => false : isLoopback,
         onRefused: metrics.broker.onRefused,
         verifyCollector: async (username, password) => {
-          const hash = index.site.collectors.find((c) => c.depot === username)?.passwordHash;
+          const account = index.site.collectors.find((c) => c.depot === username && !c.disabled);
+          const hash = account?.passwordHash;
           return hash && (await argon2Hasher.verify(hash, password)) ? username : null;
         },
       });
@@ -203,6 +206,10 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     });
     config.onApplied(applier.apply);
     config.onApplied(() => collectors.reconfigured());
+    // a rotated password, a disabled or removed account: whoever is logged in with the old one is cut off now
+    config.onApplied((next, previous) => {
+      for (const depot of changedAccounts(previous.site.collectors, next.site.collectors)) broker?.disconnectCollector(depot);
+    });
     applier.start(config.current());
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
     const recurring = createRecurringMaintenance({
@@ -235,6 +242,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: createDiscoveredService({ registry: discovery, config, audit, clock }), collectors,
+      collectorAccounts: createCollectorAccounts({ config, hasher: argon2Hasher, clock, audit }),
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),
       mapOutline: createMapOutline(env.CONFIG_DIR, site.map, logger.child({ component: 'map' })),

@@ -156,4 +156,30 @@ describe('configuration as data, with versions', () => {
     await t.mqtt.subscribeAsync('depots/D2/collector/config', { qos: 1 });
     expect(JSON.parse(await got)).toEqual({ version: n });
   });
+
+  it('a new rule applies live, a bad one is a 400 naming each path, and deleting a rule ends its alarms with a note', async () => {
+    const cur = await running();
+    type LooseRules = { rules: { thresholds: Record<string, unknown>[] } };
+    const bad = copy(cur.config) as unknown as LooseRules;
+    bad.rules.thresholds.push({ id: 'store-a-28', kind: 'temperature', zoneTypes: ['attic'], high: 28, severity: 'huge' });
+    const refused = await put({ config: bad, baseVersion: cur.n });
+    expect(refused.status).toBe(400);
+    const n = cur.config.rules.thresholds.length;
+    expect((refused.body.fields ?? []).map((f) => f.path)).toEqual([`rules.thresholds[${n}].zoneTypes[0]`, `rules.thresholds[${n}].severity`]);
+
+    const added = copy(cur.config);
+    added.rules.thresholds.push({ id: 'store-a-28', kind: 'temperature', zoneTypes: ['ammunition_store'], high: 28, deadband: 0, onDelayS: 0, offDelayS: 0, severity: 'major' });
+    const r = await put({ config: added, baseVersion: cur.n, comment: 'Store A at 28 °C, as a rule of its own' });
+    expect(r.status).toBe(200);
+    const alarm = await waitFor(async () => (await t.api<AlarmView[]>('/api/alarms', admin)).body.find((a) => a.id === 'D1/store-a-28:T1' && a.state === 'unack'), 5000, 'the new rule raising on T1 at 29');
+
+    const removed = copy((await running()).config);
+    removed.rules.thresholds = removed.rules.thresholds.filter((x) => x.id !== 'store-a-28');
+    const d = await put({ config: removed, baseVersion: r.body.version.n, comment: 'rule withdrawn' });
+    expect(d.status).toBe(200);
+    expect((await t.api<AlarmView[]>('/api/alarms', admin)).body.some((a) => a.id === alarm.id)).toBe(false);
+    const incident = (await t.api<IncidentView>(`/api/incidents/${alarm.incidentId}`, admin)).body;
+    const entry = incident.timeline.find((e) => e.alarmId === alarm.id && e.note === `rule store-a-28 removed from the configuration in version ${d.body.version.n} (rule withdrawn)`);
+    expect(entry).toMatchObject({ actor: 'admin' });
+  });
 });

@@ -8,6 +8,13 @@ import type { AlarmService } from './alarm-service.js';
 import type { AppliedConfig } from './config-service.js';
 import type { LiveState } from './live-state.js';
 
+/** ids of the threshold, state and rate rules `previous` has and `next` does not */
+function removedRuleIds(previous: AppliedConfig, next: AppliedConfig): string[] {
+  const ids = (c: AppliedConfig) => [...c.site.rules.thresholds, ...c.site.rules.states, ...c.site.rules.rates].map((r) => r.id);
+  const kept = new Set(ids(next));
+  return ids(previous).filter((id) => !kept.has(id));
+}
+
 export interface ConfigApplierDeps {
   /** swaps the SiteIndex behind the `index()` getter that ingest, live state and alarms read */
   setIndex: (index: SiteIndex) => void;
@@ -29,15 +36,19 @@ export interface ConfigApplierDeps {
 export function createConfigApplier(deps: ConfigApplierDeps) {
   const { logger } = deps;
 
-  function retireRemoved(index: SiteIndex, next: AppliedConfig): void {
+  function retireRemoved(index: SiteIndex, next: AppliedConfig, previous: AppliedConfig): void {
     const now = deps.clock.now();
-    const note = `removed from the configuration in version ${next.meta.n}${next.meta.comment ? ` (${next.meta.comment})` : ''}`;
+    const why = `in version ${next.meta.n}${next.meta.comment ? ` (${next.meta.comment})` : ''}`;
+    const goneRules = removedRuleIds(previous, next);
     const changed: Alarm[] = [];
     const events: AlarmEvent[] = [];
     for (const view of deps.alarms.snapshot(() => true).alarms) {
-      const gone = view.device.type === 'collector' ? !index.depot(view.depot) : !hasDevice(index, view.depot, { type: view.device.type, id: view.device.id });
-      const alarm = gone ? deps.alarms.alarm(view.id) : undefined;
+      const deviceGone = view.device.type === 'collector' ? !index.depot(view.depot) : !hasDevice(index, view.depot, { type: view.device.type, id: view.device.id });
+      // a rule's alarms are `<depot>/<rule id>:<device id>` (domain/conditions.ts); a deleted rule's can never clear by itself
+      const rule = deviceGone ? undefined : goneRules.find((id) => view.id === `${view.depot}/${id}:${view.device.id}`);
+      const alarm = deviceGone || rule ? deps.alarms.alarm(view.id) : undefined;
       if (!alarm) continue;
+      const note = deviceGone ? `removed from the configuration ${why}` : `rule ${rule} removed from the configuration ${why}`;
       const step = retire(alarm, { username: next.meta.author, at: now, note });
       if (step.events.length === 0) continue;
       changed.push(step.alarm);
@@ -69,7 +80,7 @@ export function createConfigApplier(deps: ConfigApplierDeps) {
       const index = buildSiteIndex(next.site);
       deps.setIndex(index);
       deps.live.reconfigured();
-      retireRemoved(index, next);
+      retireRemoved(index, next, previous);
       publishCollectorConfigs(next, previous);
     },
   };

@@ -6,6 +6,7 @@ import type { Logger } from '../adapters/logger.js';
 import type { ConfigChangeResult } from '../contracts/config.js';
 import { canonicalJson, diffConfig, type ConfigChange } from '../domain/config-diff.js';
 import { SYSTEM } from '../domain/incidents.js';
+import { maskSecrets, unmaskCollectorHashes } from '../domain/secrets.js';
 import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConfigSource, ConfigStore, ConfigVersionMeta, ConfigVersionRecord } from '../ports/config-store.js';
@@ -39,6 +40,13 @@ export interface ConfigServiceDeps {
 }
 
 type Applied = (next: AppliedConfig, previous: AppliedConfig) => void;
+
+const problemOf = (p: { path: (string | number)[]; message: string }) => ({ path: formatPath(p.path), message: p.message });
+/** the collector accounts of a stored version, as far as it has any (its shape is checked when applied) */
+function storedCollectors(config: unknown): { depot: string; passwordHash: string }[] {
+  const list = (config as { collectors?: unknown } | undefined)?.collectors;
+  return Array.isArray(list) ? list.filter((c): c is { depot: string; passwordHash: string } => typeof c?.depot === 'string' && typeof c?.passwordHash === 'string') : [];
+}
 
 const hashOf = (site: unknown) => createHash('sha256').update(canonicalJson(site)).digest('hex');
 
@@ -119,10 +127,13 @@ export function createConfigService(deps: ConfigServiceDeps) {
      */
     provision(loaded: SiteConfig): AppliedConfig {
       // the loader has checked the files already; this freezes whatever the caller passed (tests, tools)
-      const checked = validateSite(loaded);
-      if (!checked.ok) throw new ConfigInvalidError(checked.problems, 'the provisioned configuration is invalid');
-      const files = checked.site;
       const latest = store.latest();
+      // an exported file carries masked hashes: they keep the ones the latest version stores
+      const unmasked = unmaskCollectorHashes(loaded, storedCollectors(latest?.config));
+      const checked = validateSite(unmasked.value);
+      const problems = [...unmasked.problems.map(problemOf), ...(checked.ok ? [] : checked.problems)];
+      if (!checked.ok || problems.length) throw new ConfigInvalidError(problems, 'the provisioned configuration is invalid');
+      const files = checked.site;
       const fileHash = hashOf(files);
       const provisionedHash = store.latestProvisioned()?.hash;
       if (latest && provisionedHash === fileHash) {
@@ -148,8 +159,11 @@ export function createConfigService(deps: ConfigServiceDeps) {
     /** PUT /api/config: a whole new configuration from an engineer */
     put(input: unknown, v: { base: number | undefined; author: string; comment: string }): ConfigChangeResult {
       if (v.base === undefined) throw new BaseVersionRequired();
-      const checked = validateSite(input);
-      if (!checked.ok) throw new ConfigInvalidError(checked.problems);
+      // the board sees masked hashes (domain/secrets.ts); sent back, a mask keeps the running hash
+      const unmasked = unmaskCollectorHashes(input, need().site.collectors);
+      const checked = validateSite(unmasked.value);
+      const problems = [...unmasked.problems.map(problemOf), ...(checked.ok ? [] : checked.problems)];
+      if (!checked.ok || problems.length) throw new ConfigInvalidError(problems);
       return change(checked.site, { ...v, source: 'api' });
     },
 
@@ -172,7 +186,7 @@ export function createConfigService(deps: ConfigServiceDeps) {
     /** configuration as code: the running version as one YAML file the loader reads back */
     toYaml(): string {
       const { meta, site } = need();
-      return `# DepotWatch configuration version ${meta.n} (${meta.source}, ${new Date(meta.at).toISOString()}, by ${meta.author})\n${stringify(site)}`;
+      return `# DepotWatch configuration version ${meta.n} (${meta.source}, ${new Date(meta.at).toISOString()}, by ${meta.author})\n${stringify(maskSecrets(site))}`;
     },
 
     /** runs after each new version is stored and running (not for the one found at start) */

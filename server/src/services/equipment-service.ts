@@ -4,6 +4,7 @@ import type { CsvProblem, EquipmentResponse, VersionDigest } from '../contracts/
 import { applyEquipmentRows, equipmentToCsv, parseEquipmentCsv } from '../domain/equipment-csv.js';
 import { calibrationCounts, listEquipment, searchByCode } from '../domain/equipment.js';
 import type { Clock } from '../ports/clock.js';
+import { maskSecrets } from '../domain/secrets.js';
 import type { ConfigService } from './config-service.js';
 
 /** An imported CSV refused: every bad cell with its row and column; nothing was stored. */
@@ -60,7 +61,7 @@ export function createEquipmentService(deps: { config: ConfigService; clock: Clo
     yaml(n: number | undefined): { text: string; n: number } {
       if (n === undefined || n === config.current().meta.n) return { text: config.toYaml(), n: config.current().meta.n };
       const v = config.version(n);
-      return { text: `# DepotWatch configuration version ${v.n} (${v.source}, ${new Date(v.at).toISOString()}, by ${v.author})\n${stringify(v.config)}`, n: v.n };
+      return { text: `# DepotWatch configuration version ${v.n} (${v.source}, ${new Date(v.at).toISOString()}, by ${v.author})\n${stringify(maskSecrets(v.config))}`, n: v.n };
     },
   };
 }

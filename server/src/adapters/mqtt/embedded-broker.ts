@@ -13,6 +13,8 @@ export interface EmbeddedBroker {
   host: string;
   /** the centre's own account on this broker: full rights, a secret made at start and never stored */
   centreCredentials: { username: string; password: string };
+  /** ends the connections logged in as this depot's collector (its password changed, its account went); how many */
+  disconnectCollector(depotId: string): number;
   close(): Promise<void>;
 }
 
@@ -155,6 +157,17 @@ export async function startEmbeddedBroker(opts: {
     port: address.port,
     host: opts.host,
     centreCredentials,
+    disconnectCollector(depotId) {
+      let n = 0;
+      for (const client of Object.values(clients)) {
+        const who = client && identities.get(client);
+        if (!client || who?.kind !== 'collector' || who.depotId !== depotId) continue;
+        client.close();
+        n++;
+      }
+      if (n) logger.info({ account: depotId, connections: n }, 'collector connections ended: its broker account changed');
+      return n;
+    },
     close: () => new Promise<void>((resolve) => {
       broker.close(() => server.close(() => resolve()));
       // aedes closes client sockets; make sure lingering ones do not hold close() forever
