@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from '../server/src/contracts/ids.js';
 import { sensorKindSchema } from '../server/src/contracts/telemetry.js';
 import { echelonProblems } from '../server/src/domain/echelons.js';
+import { isTimeZone } from '../server/src/domain/recurrence.js';
 
 /**
  * The site configuration (SPEC §9): regions, depots, zones, sensors, cameras and the rules that
@@ -96,6 +97,11 @@ export const depotSchema = z.object({
   position: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
   /** the depot's local UTC offset in minutes, for door schedules (Vietnam: 420) */
   utcOffsetMin: z.number().int().min(-720).max(840).default(420),
+  /**
+   * the depot's IANA time zone ("Asia/Ho_Chi_Minh"), checked against the platform's Intl data; when given it
+   * decides local time (door schedules, recurring maintenance) instead of `utcOffsetMin`, summer time included
+   */
+  timeZone: z.string().max(64).refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. Asia/Ho_Chi_Minh').optional(),
   zones: z.array(zoneSchema).min(1),
   sensors: z.array(sensorSchema).default([]),
   cameras: z.array(cameraSchema).default([]),

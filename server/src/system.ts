@@ -21,6 +21,7 @@ import { createConfigApplier } from './services/config-apply.js';
 import { createCollectorHealth } from './services/collector-health.js';
 import { createCollectorAccounts } from './services/collector-accounts.js';
 import { changedAccounts } from './domain/secrets.js';
+import { DEFAULT_TIME_ZONE, depotTimeZone } from './domain/recurrence.js';
 import { createDiscoveredService } from './services/discovered-service.js';
 import { createAlarmService, type AlarmService } from './services/alarm-service.js';
 import { createAlarmActions } from './services/alarm-actions.js';
@@ -215,6 +216,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const recurring = createRecurringMaintenance({
       repo: createRecurringMaintenanceRepo(stateDb), alarms, store: alarmStore, clock, logger: logger.child({ component: 'maintenance' }),
       knownDevice: (depot, device) => hasDevice(index, depot, device),
+      depotTimeZone: (depot) => { const d = index.depot(depot); return d ? depotTimeZone(d) : DEFAULT_TIME_ZONE; },
     });
     const audit = (entries: AuditInput[]) => alarmStore.commit({ audit: entries });
     auditSink.write = audit;

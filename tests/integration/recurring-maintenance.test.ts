@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView, AuditEntry, MaintenanceView } from '../../server/src/contracts/alarms.js';
 import type { RecurringMaintenanceView } from '../../server/src/contracts/maintenance.js';
+import type { RunningConfigView } from '../../server/src/contracts/config.js';
 import { smallSite } from '../helpers/site.js';
 import { FakeClock, startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
 
@@ -127,5 +128,18 @@ describe('recurring maintenance windows', () => {
     expect((await t.api<RecurringMaintenanceView[]>('/api/maintenance/recurring', officer)).body).toEqual([]);
     const actions = (await t.api<AuditEntry[]>('/api/audit?depot=D1', officer)).body.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['maintenance.recurring_delete', 'maintenance.end']));
+  });
+
+  it('a window without a zone takes its depot\'s: D2 keeps Bangkok time, set in the configuration', async () => {
+    engineer = await t.login('engineer1', 'engineer1-password-long');
+    const cur = (await t.api<RunningConfigView>('/api/config', engineer)).body;
+    const next = { ...cur.config, depots: cur.config.depots.map((d) => (d.id === 'D2' ? { ...d, timeZone: 'Asia/Bangkok' } : d)) };
+    expect((await t.api('/api/config', engineer, { method: 'PUT', body: JSON.stringify({ config: next, baseVersion: cur.n, comment: 'D2 on Bangkok time' }) })).status).toBe(200);
+    const d2 = await post(engineer, body('D2'));
+    expect(d2.status).toBe(201);
+    expect(d2.body.timeZone).toBe('Asia/Bangkok');
+    // Bangkok is UTC+7 as well: the same wall-clock 22:00 as in Vietnam
+    expect(d2.body.next?.start).toBe(vn('2026-12-15T22:00'));
+    expect((await t.api(`/api/maintenance/recurring/${d2.body.id}`, engineer, { method: 'DELETE' })).status).toBe(200);
   });
 });

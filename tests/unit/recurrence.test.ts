@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { depotSchema } from '../../config/schema.js';
 import {
-  isTimeZone, matchesDay, occurrencesAt, parseTimeOfDay, zonedToInstant, zoneOffsetMs, type Recurrence, type RecurringRule,
+  depotOffsetMin, depotTimeZone, isTimeZone, matchesDay, occurrencesAt, parseTimeOfDay, zonedToInstant, zoneOffsetMs, type Recurrence, type RecurringRule,
 } from '../../server/src/domain/recurrence.js';
 
 const HCM = 'Asia/Ho_Chi_Minh';
@@ -25,6 +26,22 @@ describe('time zone arithmetic', () => {
   it('knows real zones and refuses made-up ones', () => {
     expect(isTimeZone(HCM)).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+  it('a depot\'s zone: its timeZone, else the fixed zone of its UTC offset, else Vietnam\'s; its offset follows summer time', () => {
+    expect(depotTimeZone({ timeZone: 'Asia/Bangkok', utcOffsetMin: 420 })).toBe('Asia/Bangkok');
+    expect(depotTimeZone({ utcOffsetMin: 420 })).toBe(HCM);
+    expect(depotTimeZone({ utcOffsetMin: 480 })).toBe('Etc/GMT-8');
+    expect(depotTimeZone({ utcOffsetMin: -300 })).toBe('Etc/GMT+5');
+    expect(depotTimeZone({ utcOffsetMin: 330 })).toBe(HCM);
+    expect(zoneOffsetMs(Date.parse('2026-06-01T00:00:00Z'), depotTimeZone({ utcOffsetMin: 480 }))).toBe(8 * 3600_000);
+    expect(depotOffsetMin({ utcOffsetMin: 420 }, 0)).toBe(420);
+    expect(depotOffsetMin({ timeZone: 'Europe/Berlin', utcOffsetMin: 420 }, Date.parse('2026-07-15T12:00:00Z'))).toBe(120);
+  });
+  it('the depot schema takes a real IANA zone and names a made-up one at its path', () => {
+    const depot = { id: 'K1', name: 'Kho 1', region: 'R', type: 'fuel', position: { lat: 16, lon: 106 }, zones: [{ id: 'A', name: 'A', type: 'fuel_store' }] };
+    expect(depotSchema.safeParse({ ...depot, timeZone: 'Asia/Ho_Chi_Minh' }).success).toBe(true);
+    const bad = depotSchema.safeParse({ ...depot, timeZone: 'Asia/Atlantis' });
+    expect(bad.success ? [] : bad.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['timeZone', 'not a known IANA time zone, e.g. Asia/Ho_Chi_Minh']]);
   });
   it('reads HH:MM and nothing else', () => {
     expect(parseTimeOfDay('00:00')).toBe(0);

@@ -63,7 +63,7 @@ export const recurringMaintenanceRequestSchema = z.object({
   device: z.object({ type: z.enum(['sensor', 'camera']), id: depotId }).nullable().default(null),
   reason: z.string().trim().min(1, 'a reason is required').max(2000),
   recurrence: recurrenceSchema,
-  /** default: the depots' zone, Asia/Ho_Chi_Minh */
+  /** default: the depot's zone (its timeZone, else from its UTC offset; Asia/Ho_Chi_Minh) */
   timeZone: z.string().min(1).max(64).optional(),
   /** default: now */
   from: z.number().int().nonnegative().optional(),

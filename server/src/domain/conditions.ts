@@ -1,4 +1,5 @@
 import type { CameraView, DeviceStatus, ReasonCode, SensorView } from '../contracts/api.js';
+import { depotOffsetMin } from './recurrence.js';
 import { SENSOR_UNITS } from '../contracts/telemetry.js';
 import type { RulesConfig, Severity } from '../../../config/schema.js';
 import type { CameraLive, DepotLive, SensorLive } from './live-types.js';
@@ -93,7 +94,7 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
   }
   for (const rule of entry.states) {
     if (reading.value !== rule.active) continue;
-    if (rule.outsideSchedule && isWithinSchedule(zone.doorSchedule, ctx.now, depot.utcOffsetMin)) continue;
+    if (rule.outsideSchedule && isWithinSchedule(zone.doorSchedule, ctx.now, depotOffsetMin(depot, ctx.now))) continue;
     status = 'alarm';
     const code: ReasonCode = rule.outsideSchedule ? (sensor.kind === 'door' ? 'door_outside_schedule' : 'motion_outside_schedule') : 'state_active';
     conditions.push({ key: `${rule.id}:${sensor.id}`, code, severity: rule.severity, device, params: base, onDelayMs: rule.onDelayS * 1000, offDelayMs: rule.offDelayS * 1000 });

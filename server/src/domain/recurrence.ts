@@ -129,3 +129,19 @@ export function occurrencesAt(rule: RecurringRule, t: number, horizonDays = 400)
   }
   return { active, next };
 }
+
+/**
+ * A depot's zone for local times: its `timeZone`, else the fixed-offset zone of its `utcOffsetMin`
+ * (`Etc/GMT-7` is UTC+7: the Etc names count the other way), else the depots' default zone.
+ */
+export function depotTimeZone(d: { timeZone?: string | undefined; utcOffsetMin: number }): string {
+  if (d.timeZone) return d.timeZone;
+  if (d.utcOffsetMin === 420) return DEFAULT_TIME_ZONE;
+  const h = d.utcOffsetMin / 60;
+  return Number.isInteger(h) && h >= -12 && h <= 14 ? (h === 0 ? 'Etc/UTC' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`) : DEFAULT_TIME_ZONE;
+}
+
+/** the depot's offset from UTC at `at`, minutes: from its time zone when it names one */
+export function depotOffsetMin(d: { timeZone?: string | undefined; utcOffsetMin: number }, at: number): number {
+  return d.timeZone ? Math.round(zoneOffsetMs(at, d.timeZone) / MINUTE_MS) : d.utcOffsetMin;
+}

@@ -4,7 +4,7 @@ import type { Logger } from '../adapters/logger.js';
 import type { RecurringMaintenanceRepo, RecurringRow } from '../adapters/sqlite/recurring-maintenance-repo.js';
 import { SYSTEM } from '../domain/incidents.js';
 import { can, canSeeDepot } from '../domain/permissions.js';
-import { DEFAULT_TIME_ZONE, isTimeZone, occurrencesAt, type RecurringRule } from '../domain/recurrence.js';
+import { isTimeZone, occurrencesAt, type RecurringRule } from '../domain/recurrence.js';
 import type { AlarmStore, AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import { ActionError, type Operator } from './alarm-actions.js';
@@ -23,6 +23,8 @@ const ruleOf = (r: RecurringRow): RecurringRule => ({ recurrence: r.recurrence, 
 export function createRecurringMaintenance(deps: {
   repo: RecurringMaintenanceRepo; alarms: AlarmService; store: Pick<AlarmStore, 'commit'>; clock: Clock; logger: Logger;
   knownDevice: (depot: string, device: MaintenanceView['device']) => boolean;
+  /** the depot's zone (domain/recurrence.ts depotTimeZone): a window's wall-clock times default to it */
+  depotTimeZone: (depot: string) => string;
 }) {
   const { repo, alarms, clock, logger } = deps;
   let rules = repo.live();
@@ -70,7 +72,7 @@ export function createRecurringMaintenance(deps: {
     },
     create(p: Operator, req: RecurringMaintenanceRequest): RecurringMaintenanceView {
       allow(p, req.depot);
-      const timeZone = req.timeZone ?? DEFAULT_TIME_ZONE;
+      const timeZone = req.timeZone ?? deps.depotTimeZone(req.depot);
       const now = clock.now();
       const from = req.from ?? now;
       const fields: { path: string; message: string }[] = [];
