@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { edgeDeviceListsSchema, type EdgeDeviceLists } from '../server/src/contracts/edge-devices.js';
 import { idSchema } from '../server/src/contracts/ids.js';
 import { sensorKindSchema } from '../server/src/contracts/telemetry.js';
 import { echelonProblems } from '../server/src/domain/echelons.js';
@@ -107,6 +108,11 @@ export const depotSchema = z.object({
   cameras: z.array(cameraSchema).default([]),
   /** the register entry of the depot's edge collector (the one that publishes under depots/{id}/…) */
   collector: z.object(equipmentFields).strict().optional(),
+  /**
+   * what the depot's edge collector reads (SPEC §11: modbus, snmp, cameras), sent to it as its retained
+   * `collector/config`; absent: the edge runs the device lists of its own file
+   */
+  edge: edgeDeviceListsSchema.optional(),
 }).strict();
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
@@ -259,6 +265,7 @@ export const siteConfigSchema = z.object({
       });
     }
   });
+  site.depots.forEach((d, i) => { if (d.edge) edgeProblems(d, d.edge, ['depots', i, 'edge'], ctx); });
   for (const p of echelonProblems({ regions: site.regions, units: site.units ?? [], depots: site.depots })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   // an identification code names one piece of equipment on the whole site (case-insensitive, as scanners read it)
   const codes = new Map<string, string>();
@@ -280,6 +287,51 @@ export const siteConfigSchema = z.object({
     if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"` });
   });
 });
+
+/** the UPS-MIB values an SNMP entry publishes, and the sensor kind each one must be */
+const SNMP_KINDS = { mains: 'mains', battery: 'ups_battery', onBattery: 'ups_on_battery' } as const;
+
+/**
+ * An edge's device lists against its depot: every sensor a point or UPS value publishes is one of the depot's
+ * sensors, of the same kind, read by one point only; every camera entry names one of the depot's cameras, once;
+ * a zone named is one of the depot's zones. Without this a typo would send readings the centre holds as
+ * "discovered" instead of showing them.
+ */
+function edgeProblems(d: Pick<DepotConfig, 'id' | 'zones' | 'sensors' | 'cameras'>, edge: EdgeDeviceLists, at: (string | number)[], ctx: z.RefinementCtx): void {
+  const sensors = new Map(d.sensors.map((s) => [s.id, s]));
+  const zones = new Set(d.zones.map((z) => z.id));
+  const readBy = new Map<string, string>();
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message });
+  const read = (sensor: string, kind: string, path: (string | number)[], kindPath: (string | number)[]) => {
+    const s = sensors.get(sensor);
+    if (!s) return issue(path, `unknown sensor "${sensor}" in depot ${d.id}`);
+    if (s.kind !== kind) issue(kindPath, `sensor ${sensor} is a ${s.kind} sensor in depot ${d.id}, not ${kind}`);
+    const seen = readBy.get(sensor);
+    if (seen) issue(path, `sensor ${sensor} is already read by ${seen}`);
+    else readBy.set(sensor, ['edge', ...path].join('.'));
+  };
+  const zone = (z: string | undefined, path: (string | number)[]) => {
+    if (z !== undefined && !zones.has(z)) issue(path, `unknown zone "${z}" in depot ${d.id}`);
+  };
+  edge.modbus.forEach((dev, j) => dev.points.forEach((p, k) => {
+    read(p.sensor, p.kind, ['modbus', j, 'points', k, 'sensor'], ['modbus', j, 'points', k, 'kind']);
+    zone(p.zone, ['modbus', j, 'points', k, 'zone']);
+  }));
+  edge.snmp.forEach((dev, j) => {
+    for (const [field, kind] of Object.entries(SNMP_KINDS) as [keyof typeof SNMP_KINDS, string][]) {
+      const sensor = dev[field];
+      if (sensor !== undefined) read(sensor, kind, ['snmp', j, field], ['snmp', j, field]);
+    }
+  });
+  const cameras = new Set(d.cameras.map((c) => c.id));
+  const seenCameras = new Set<string>();
+  edge.cameras.forEach((c, j) => {
+    if (!cameras.has(c.camera)) issue(['cameras', j, 'camera'], `unknown camera "${c.camera}" in depot ${d.id}`);
+    else if (seenCameras.has(c.camera)) issue(['cameras', j, 'camera'], `camera ${c.camera} is listed twice`);
+    seenCameras.add(c.camera);
+    zone(c.zone, ['cameras', j, 'zone']);
+  });
+}
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 export type CollectorAccount = z.infer<typeof collectorAccountSchema>;

@@ -133,7 +133,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       index: () => index, clock, logger: logger.child({ component: 'backfill' }), audit: (e) => auditSink.write?.(e),
     });
     const discovery = new DiscoveryRegistry();
-    const collectors = createCollectorHealth({ index: () => index, clock, configVersion: () => config.current().meta.n });
+    // the applier is built further down; until it has published, a depot's retained collector/config version is unknown
+    const publishedConfig: { of?: (depot: string) => number | undefined } = {};
+    const collectors = createCollectorHealth({
+      index: () => index, clock, configVersion: () => config.current().meta.n, publishedVersion: (depot) => publishedConfig.of?.(depot),
+    });
     // snapshots need the alarm service and the audit log, built further down; what a persistent session hands over
     // before then waits for it (its PUBACK with it), a few pictures at most
     const lateSnapshots: { service?: SnapshotService; early: [IncomingSnapshot, () => void][] } = { early: [] };
@@ -203,6 +207,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     if (auditHead) logger.info({ entries: alarmStore.auditCount(), anchor: `${auditHead.id}:${auditHead.hash}` }, 'audit chain head');
     const applier = createConfigApplier({
       setIndex: (next) => { index = next; }, live, alarms, root: env.MQTT_TOPIC_ROOT, clock, logger: logger.child({ component: 'config' }),
+      history: (n) => config.storedConfig(n),
       publishRetained: (topic, payload) => mqtt.publish(topic, payload, { qos: 1, retain: true }, (err) => { if (err) logger.warn({ err: err.message, topic }, 'could not publish collector config'); }),
     });
     config.onApplied(applier.apply);
@@ -212,6 +217,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       for (const depot of changedAccounts(previous.site.collectors, next.site.collectors)) broker?.disconnectCollector(depot);
     });
     applier.start(config.current());
+    publishedConfig.of = applier.published;
     const actions = createAlarmActions({ alarms, store: alarmStore, clock });
     const recurring = createRecurringMaintenance({
       repo: createRecurringMaintenanceRepo(stateDb), alarms, store: alarmStore, clock, logger: logger.child({ component: 'maintenance' }),

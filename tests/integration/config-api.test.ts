@@ -148,13 +148,61 @@ describe('configuration as data, with versions', () => {
     expect((await t.api<{ ok: boolean }>('/api/audit/verify', admin)).body).toMatchObject({ ok: true });
   });
 
-  it('tells each depot’s edge collector the running version on its retained collector/config', async () => {
-    const { n } = await running();
-    const got = new Promise<string>((resolve) => {
-      t.mqtt.on('message', (topic, payload) => { if (topic === 'depots/D2/collector/config') resolve(payload.toString()); });
-    });
-    await t.mqtt.subscribeAsync('depots/D2/collector/config', { qos: 1 });
-    expect(JSON.parse(await got)).toEqual({ version: n });
+  it('an edge list that reads a sensor of another depot or kind, twice, or an unknown camera is a 400 naming each path', async () => {
+    const { n, config } = await running();
+    const bad = copy(config) as unknown as { depots: Record<string, unknown>[] };
+    bad.depots[0]!.edge = {
+      modbus: [{ host: '10.1.1.20', points: [{ sensor: 'G1', kind: 'gas', register: 0 }, { sensor: 'T1', kind: 'humidity', register: 1 }, { sensor: 'DR1', kind: 'door', coil: 1 }, { sensor: 'DR1', kind: 'door', coil: 2 }] }],
+      cameras: [{ camera: 'C7', rtsp: 'rtsp://10.1.1.47/s' }],
+    };
+    const r = await put({ config: bad, baseVersion: n });
+    expect(r.status).toBe(400);
+    expect(r.body.fields).toEqual([
+      { path: 'depots[0].edge.modbus[0].points[0].sensor', message: 'unknown sensor "G1" in depot D1' },
+      { path: 'depots[0].edge.modbus[0].points[1].kind', message: 'sensor T1 is a temperature sensor in depot D1, not humidity' },
+      { path: 'depots[0].edge.modbus[0].points[3].sensor', message: 'sensor DR1 is already read by edge.modbus.0.points.2.sensor' },
+      { path: 'depots[0].edge.cameras[0].camera', message: 'unknown camera "C7" in depot D1' },
+    ]);
+    (bad.depots[0]!.edge as { modbus: { points: { register?: number }[] }[] }).modbus[0]!.points[0]!.register = 65536;
+    expect((await put({ config: bad, baseVersion: n })).body.fields?.map((f) => f.path)).toEqual([
+      'depots[0].edge.modbus[0].points[0].register', 'depots[0].edge.modbus[0].points[0].sensor', 'depots[0].edge.modbus[0].points[1].kind',
+      'depots[0].edge.modbus[0].points[3].sensor', 'depots[0].edge.cameras[0].camera',
+    ]);
+    expect((await running()).n).toBe(n);
+  });
+
+  it('each depot’s retained collector/config carries its edge lists and the version they last changed in; other changes republish nothing', async () => {
+    const seen: { topic: string; payload: string }[] = [];
+    t.mqtt.on('message', (topic, payload) => { if (topic.endsWith('/collector/config')) seen.push({ topic, payload: payload.toString() }); });
+    await t.mqtt.subscribeAsync('depots/+/collector/config', { qos: 1 });
+    // the retained ones: neither depot has edge lists, so each carries the version its (empty) part dates from
+    await waitFor(async () => seen.length === 2, 5000, 'two retained collector/config');
+    expect(seen.map((m) => JSON.parse(m.payload) as unknown)).toEqual([{ version: 1 }, { version: 1 }]);
+    seen.length = 0;
+
+    const { n, config } = await running();
+    const next = copy(config) as unknown as { depots: Record<string, unknown>[] };
+    const edge = { modbus: [{ host: '10.1.1.20', points: [{ sensor: 'T1', kind: 'temperature', register: 0, type: 'int16', scale: 0.1 }] }] };
+    next.depots[0]!.edge = edge;
+    const r = await put({ config: next, baseVersion: n, comment: 'D1 edge reads T1' });
+    expect(r.status).toBe(200);
+    expect(r.body.diff.map((c) => `${c.op} ${c.path}`)).toEqual(['add depots[D1].edge']);
+    await waitFor(async () => seen.length > 0, 5000, 'D1 collector/config');
+    const msg = JSON.parse(seen[0]!.payload) as { version: number; modbus: { points: { sensor: string; scale: number }[] }[]; snmp: unknown[]; cameras: unknown[] };
+    expect(seen[0]!.topic).toBe('depots/D1/collector/config');
+    expect(msg).toMatchObject({ version: n + 1, snmp: [], cameras: [], modbus: [{ host: '10.1.1.20', port: 502, points: [{ sensor: 'T1', scale: 0.1 }] }] });
+
+    // a threshold changes: no depot's part did, nothing is republished; the collectors view says what each one should run
+    const third = copy((await running()).config);
+    third.rules.thresholds[0]!.high = (third.rules.thresholds[0]!.high ?? 30) + 1;
+    expect((await put({ config: third, baseVersion: n + 1 })).status).toBe(200);
+    const ok = await t.api<{ configVersion: number; collectors: { depot: string; configPublished: number | null }[] }>('/api/collectors', admin);
+    expect(ok.body.configVersion).toBe(n + 2);
+    expect(ok.body.collectors.map((c) => [c.depot, c.configPublished])).toEqual([['D1', n + 1], ['D2', 1]]);
+    // YAML export carries the lists, and loads back
+    const yaml = await (await fetch(`${t.base}/api/config?format=yaml`, { headers: { authorization: `Bearer ${admin}` } })).text();
+    expect(parseSiteConfig([{ name: 'export.yaml', text: yaml }]).depots[0]?.edge?.modbus[0]?.points[0]?.sensor).toBe('T1');
+    expect(seen.map((m) => m.topic)).toEqual(['depots/D1/collector/config']);
   });
 
   it('a new rule applies live, a bad one is a 400 naming each path, and deleting a rule ends its alarms with a note', async () => {

@@ -103,6 +103,20 @@ describe('centre configuration over MQTT', () => {
     expect(Object.isFrozen(r.config)).toBe(true);
   });
 
+  it('a message without device lists moves only the version: the file’s lists run on, the sources untouched', () => {
+    const file = baseConfig();
+    const r = applyCentreConfig(file, JSON.stringify({ version: 4 }));
+    expect(r).toMatchObject({ ok: true, devicesChanged: false, config: { version: 4, modbus: file.modbus, cameras: [] } });
+    // after the centre's lists ran, a message without any gives the file's back
+    const centre = applyCentreConfig(file, JSON.stringify({ version: 5, cameras }));
+    if (!centre.ok) throw new Error(centre.detail);
+    expect(centre.devicesChanged).toBe(true);
+    const back = applyCentreConfig(centre.config, JSON.stringify({ version: 6 }), file);
+    expect(back).toMatchObject({ ok: true, devicesChanged: true, config: { version: 6, modbus: file.modbus, cameras: [] } });
+    // the same lists under a newer version: nothing to restart
+    expect(applyCentreConfig(centre.config, JSON.stringify({ version: 7, cameras }), file)).toMatchObject({ ok: true, devicesChanged: false, config: { version: 7 } });
+  });
+
   it('refuses an older or equal version, another depot, bad JSON and bad devices, naming the path', () => {
     expect(applyCentreConfig(baseConfig(), JSON.stringify({ version: 2, cameras }))).toMatchObject({ ok: false, reason: 'stale' });
     expect(applyCentreConfig(baseConfig(), JSON.stringify({ depot: 'K999', version: 9 }))).toMatchObject({ ok: false, reason: 'invalid', detail: expect.stringContaining('K999') });

@@ -5,7 +5,7 @@ import { formatAge } from '../../web/src/lib/transforms/format.js';
 
 const NOW = Date.UTC(2026, 11, 2, 4, 0, 0);
 const c = (depot: string, o: Partial<CollectorHealthView> = {}): CollectorHealthView => ({
-  depot, name: `Kho ${depot}`, region: 'R1', state: 'online', since: NOW - 3600_000, lastSeen: NOW - 2000, version: '1.0', configVersion: 5,
+  depot, name: `Kho ${depot}`, region: 'R1', state: 'online', since: NOW - 3600_000, lastSeen: NOW - 2000, version: '1.0', configVersion: 5, configPublished: null,
   spooled: 0, dropped: 0, ratePerMin: 12, rejected: 0, rejections: [], samples: [], ...o,
 });
 
@@ -15,6 +15,9 @@ describe('collectors tab transforms', () => {
     expect(configState(5, 5)).toBe('current');
     expect(configState(6, 5)).toBe('ahead');
     expect(configState(null, 5)).toBe('unreported');
+    // a depot's retained collector/config moves only with its own part: at v3 while the site is at v5 it is current
+    expect(troubles(c('K1', { configVersion: 3, configPublished: 3 }), 5, NOW)).toEqual([]);
+    expect(troubles(c('K1', { configVersion: 2, configPublished: 3 }), 5, NOW)).toEqual(['behind']);
   });
 
   it('lists every trouble, and a healthy collector has none', () => {

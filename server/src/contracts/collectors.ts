@@ -25,6 +25,11 @@ export interface CollectorHealthView {
   version: string | null;
   /** the `collector/config` version it reports running; null when it has not said */
   configVersion: number | null;
+  /**
+   * the version of the depot's retained collector/config: the version its part of the configuration (its edge
+   * device lists) last changed in; a collector reporting less is behind. Null before the centre published it.
+   */
+  configPublished: number | null;
   spooled: number;
   dropped: number;
   /** MQTT messages a minute from the depot over the last few minutes (good, discovered and refused alike) */
@@ -37,7 +42,7 @@ export interface CollectorHealthView {
 
 export interface CollectorsResponse {
   serverTime: number;
-  /** the centre's running configuration version: a collector reporting less is behind */
+  /** the centre's running configuration version (each collector is compared with its own `configPublished`) */
   configVersion: number;
   /** the window the rates are taken over */
   rateWindowMs: number;

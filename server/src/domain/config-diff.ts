@@ -1,7 +1,8 @@
 /**
  * What changed between two configuration versions, as a list an engineer can read: one entry per
  * value added, removed or changed, at a file-less path such as `depots[K101].sensors[A-T1].intervalS`.
- * Lists of records with an `id` (or, for collector accounts, a `depot`) are matched by that key, so
+ * Lists of records with an `id` (or, for collector accounts, a `depot`; for the edge's points and cameras,
+ * `sensor` and `camera`; for its devices, a `host` when no two share one) are matched by that key, so
  * removing one sensor is one entry, not a shift of every sensor after it. Pure.
  */
 export interface ConfigChange {
@@ -13,7 +14,8 @@ export interface ConfigChange {
 
 type Json = unknown;
 const isRecord = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const KEYS = ['id', 'depot'] as const;
+/** the identifying field of a list's records, tried in this order: edge device lists name a sensor, a camera or a host */
+const KEYS = ['id', 'depot', 'sensor', 'camera', 'host'] as const;
 
 /** whether `k` identifies every element of `list`: present, a string, unique */
 function keyedBy(list: readonly Json[], k: string): boolean {

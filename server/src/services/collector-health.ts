@@ -17,8 +17,10 @@ interface Health {
 export interface CollectorHealthDeps {
   index: () => SiteIndex;
   clock: Clock;
-  /** the running configuration version, which every depot's retained collector/config carries */
+  /** the running configuration version */
   configVersion: () => number;
+  /** the version of the depot's retained collector/config (its part last changed in); undefined until published */
+  publishedVersion?: (depot: string) => number | undefined;
   rateWindowMs?: number;
   /** rejected samples kept per depot */
   keepSamples?: number;
@@ -89,7 +91,7 @@ export function createCollectorHealth(deps: CollectorHealthDeps) {
         collectors.push({
           depot: d.id, name: d.name, ...(d.nameEn ? { nameEn: d.nameEn } : {}), region: d.region,
           state: s?.state ?? 'unknown', since: s?.since ?? null, lastSeen: h?.lastSeen ?? null,
-          version: s?.version ?? null, configVersion: s?.configVersion ?? null,
+          version: s?.version ?? null, configVersion: s?.configVersion ?? null, configPublished: deps.publishedVersion?.(d.id) ?? null,
           spooled: s?.spooled ?? 0, dropped: s?.dropped ?? 0,
           ratePerMin: h ? Math.round(h.rate.perMinute(now) * 10) / 10 : 0,
           rejected: h?.rejections.total ?? 0, rejections: h?.rejections.reasons() ?? [], samples: h?.rejections.samples().map(view) ?? [],

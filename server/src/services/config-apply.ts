@@ -1,7 +1,9 @@
+import type { DepotConfig } from '../../../config/schema.js';
 import type { Logger } from '../adapters/logger.js';
 import { topics } from '../contracts/mqtt.js';
 import type { AlarmEvent, Alarm } from '../domain/alarm-engine.js';
 import { retire } from '../domain/alarm-retire.js';
+import { collectorConfigMessage, edgePart, partVersions } from '../domain/collector-config.js';
 import { buildSiteIndex, hasDevice, type SiteIndex } from '../domain/site-index.js';
 import type { Clock } from '../ports/clock.js';
 import type { AlarmService } from './alarm-service.js';
@@ -22,6 +24,8 @@ export interface ConfigApplierDeps {
   alarms: Pick<AlarmService, 'snapshot' | 'alarm' | 'commitAndAnnounce'>;
   /** publishes retained, QoS 1; an empty payload clears the retained message */
   publishRetained: (topic: string, payload: string) => void;
+  /** a stored version's configuration (undefined when not stored): at start, to find when each depot's part last changed */
+  history?: (n: number) => unknown;
   root: string;
   clock: Clock;
   logger: Logger;
@@ -59,29 +63,50 @@ export function createConfigApplier(deps: ConfigApplierDeps) {
     logger.info({ version: next.meta.n, alarms: changed.length }, 'alarms of removed devices ended');
   }
 
+  // per depot: its part as last published and the version it carries
+  const published = new Map<string, { part: string; version: number }>();
+
+  function publish(d: DepotConfig, version: number): void {
+    published.set(d.id, { part: edgePart(d), version });
+    deps.publishRetained(topics.collectorConfig(deps.root, d.id), JSON.stringify(collectorConfigMessage(d, version)));
+  }
+
   /**
-   * SPEC §3/§11: the collector's part of the configuration, retained, so that a collector that connects
-   * later still gets it. TODO(edge slice): the site configuration does not carry the edge device lists
-   * (modbus, snmp, cameras of collectors/src/edge/config-schema.ts) yet; until it does, only `version`
-   * is published, which lets a collector report the configuration version it has seen.
+   * SPEC §3/§11: each depot's part of the configuration (its edge lists, domain/collector-config.ts),
+   * retained, so that a collector that connects later still gets it. Only a depot whose part changed is
+   * published again, with the new version; the others keep their retained message and their edges run on.
    */
-  function publishCollectorConfigs(next: AppliedConfig, previous?: AppliedConfig): void {
-    for (const d of next.site.depots) deps.publishRetained(topics.collectorConfig(deps.root, d.id), JSON.stringify({ version: next.meta.n }));
+  function publishChanged(next: AppliedConfig, previous: AppliedConfig): void {
+    let sent = 0;
+    for (const d of next.site.depots) {
+      const held = published.get(d.id);
+      if (held && held.part === edgePart(d)) continue;
+      publish(d, next.meta.n);
+      sent++;
+    }
     const kept = new Set(next.site.depots.map((d) => d.id));
-    for (const d of previous?.site.depots ?? []) if (!kept.has(d.id)) deps.publishRetained(topics.collectorConfig(deps.root, d.id), '');
+    for (const d of previous.site.depots) {
+      if (kept.has(d.id)) continue;
+      published.delete(d.id);
+      deps.publishRetained(topics.collectorConfig(deps.root, d.id), '');
+    }
+    if (sent > 0) logger.info({ version: next.meta.n, depots: sent }, 'collector configs published');
   }
 
   return {
     /** at start: the running version's collector configs (the embedded broker keeps no retained messages) */
     start(current: AppliedConfig): void {
-      publishCollectorConfigs(current);
+      const versions = partVersions(current.site, current.meta.n, deps.history ?? (() => undefined));
+      for (const d of current.site.depots) publish(d, versions.get(d.id) ?? current.meta.n);
     },
+    /** the version of the depot's retained collector/config: a collector reporting it runs its part of the configuration */
+    published: (depot: string): number | undefined => published.get(depot)?.version,
     apply(next: AppliedConfig, previous: AppliedConfig): void {
       const index = buildSiteIndex(next.site);
       deps.setIndex(index);
       deps.live.reconfigured();
       retireRemoved(index, next, previous);
-      publishCollectorConfigs(next, previous);
+      publishChanged(next, previous);
     },
   };
 }

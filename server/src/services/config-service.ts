@@ -177,6 +177,8 @@ export function createConfigService(deps: ConfigServiceDeps) {
     },
 
     versions: (q: { before?: number; limit: number }) => store.list(q),
+    /** version n's configuration as stored (raw JSON), undefined when there is none */
+    storedConfig: (n: number): unknown => store.get(n)?.config,
     version(n: number): ConfigVersionRecord {
       const v = store.get(n);
       if (!v) throw new ConfigVersionNotFound(`configuration version ${n} not found`);

@@ -78,16 +78,19 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
   mqtt.on('message', (topic, payload) => {
     if (snapshots.onMessage(topic, payload)) return;
     if (topic !== configTopic || payload.length === 0) return;
-    const r = applyCentreConfig(running, payload);
+    const r = applyCentreConfig(running, payload, opts.config);
     if (!r.ok) {
       if (r.reason === 'invalid') logger.error({ detail: r.detail }, 'collector/config from the centre refused');
       else logger.debug({ detail: r.detail }, 'collector/config not newer than the running one');
       return;
     }
     running = r.config;
-    spool.setMeta(CENTRE_CONFIG_KEY, JSON.stringify({ version: running.version, modbus: running.modbus, snmp: running.snmp, cameras: running.cameras }));
-    logger.info({ version: running.version }, 'collector/config from the centre applied');
+    // the message itself, so that the next start reads it the same way (without lists: the file's, as edited by then)
+    spool.setMeta(CENTRE_CONFIG_KEY, Buffer.from(payload).toString('utf8'));
+    logger.info({ version: running.version, devicesChanged: r.devicesChanged }, 'collector/config from the centre applied');
     publishStatus();
+    // only the version moved: the sources keep their connections and schedules
+    if (!r.devicesChanged) return;
     for (const l of listeners) {
       try { l(running); } catch (err) { logger.error({ err }, 'a configuration listener failed'); }
     }
@@ -113,7 +116,7 @@ export function startEdgeLink(opts: EdgeLinkOptions) {
     snapshots: snapshots.channel,
     /** the running configuration: the file's, with the centre's newer device lists if any */
     config: (): EdgeConfig => running,
-    /** called with the new configuration whenever the centre's newer one was applied; returns an unsubscribe */
+    /** called with the new configuration whenever the centre's newer one changed the device lists; returns an unsubscribe */
     onConfig(listener: (c: EdgeConfig) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);

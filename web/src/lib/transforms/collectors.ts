@@ -17,6 +17,12 @@ export function configState(reported: number | null, current: number): ConfigSta
   return reported > current ? 'ahead' : 'current';
 }
 
+/**
+ * the version a collector should report: its depot's retained collector/config, which moves only when the
+ * depot's own part of the configuration (its edge device lists) changes; the site's version before it is known
+ */
+export const expectedConfig = (c: Pick<CollectorHealthView, 'configPublished'>, current: number): number => c.configPublished ?? current;
+
 export type Trouble = 'offline' | 'unknown' | 'silent' | 'dropped' | 'behind' | 'rejections' | 'spooled';
 
 /** every trouble of one collector, worst first (the first decides its place in the table) */
@@ -26,7 +32,7 @@ export function troubles(c: CollectorHealthView, current: number, now: number): 
   else if (c.state === 'unknown') t.push('unknown');
   if (c.state !== 'offline' && c.lastSeen !== null && now - c.lastSeen > SILENT_AFTER_MS) t.push('silent');
   if (c.dropped > 0) t.push('dropped');
-  if (configState(c.configVersion, current) === 'behind') t.push('behind');
+  if (configState(c.configVersion, expectedConfig(c, current)) === 'behind') t.push('behind');
   if (c.rejected > 0) t.push('rejections');
   if (c.spooled > 0) t.push('spooled');
   return t;
