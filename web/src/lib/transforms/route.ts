@@ -1,10 +1,10 @@
 /**
  * The engineer's desk, one tab per job (web/src/views/engineer/): collectors' health, discovered devices,
- * device and depot editors, rules with backtest, configuration versions, the equipment register,
+ * device and depot editors, the edge collectors' device lists, rules with backtest, configuration versions, the equipment register,
  * recurring maintenance, alarm health and the echelon tree.
  */
-export type EngineerTab = 'collectors' | 'discovered' | 'devices' | 'rules' | 'versions' | 'equipment' | 'maintenance' | 'health' | 'units';
-export const ENGINEER_TABS: readonly EngineerTab[] = ['collectors', 'discovered', 'devices', 'rules', 'versions', 'equipment', 'maintenance', 'health', 'units'];
+export type EngineerTab = 'collectors' | 'discovered' | 'devices' | 'edge' | 'rules' | 'versions' | 'equipment' | 'maintenance' | 'health' | 'units';
+export const ENGINEER_TABS: readonly EngineerTab[] = ['collectors', 'discovered', 'devices', 'edge', 'rules', 'versions', 'equipment', 'maintenance', 'health', 'units'];
 
 function isEngineerTab(s: string): s is EngineerTab {
   return (ENGINEER_TABS as readonly string[]).includes(s);

@@ -8,6 +8,7 @@ import { enEquipment, viEquipment } from './equipment.js';
 import { enMaintenance, viMaintenance } from './maintenance.js';
 import { enHealth, viHealth } from './health.js';
 import { enUnits, viUnits } from './units.js';
+import { enEdge, viEdge } from './edge.js';
 
 export const viEngineer = {
   'nav.engineer': 'Kỹ thuật',
@@ -21,6 +22,7 @@ export const viEngineer = {
   ...viMaintenance,
   ...viHealth,
   ...viUnits,
+  ...viEdge,
 };
 
 export const enEngineer: Readonly<Record<keyof typeof viEngineer, string>> = {
@@ -35,4 +37,5 @@ export const enEngineer: Readonly<Record<keyof typeof viEngineer, string>> = {
   ...enMaintenance,
   ...enHealth,
   ...enUnits,
+  ...enEdge,
 };

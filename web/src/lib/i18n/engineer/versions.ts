@@ -45,6 +45,9 @@ export const viVersions = {
   'versions.what.rates': 'quy tắc tốc độ',
   'versions.what.rules': 'quy tắc',
   'versions.what.map': 'bản đồ',
+  'versions.what.modbus': 'thiết bị Modbus',
+  'versions.what.points': 'điểm đo',
+  'versions.what.snmp': 'UPS (SNMP)',
   'versions.field.high': 'ngưỡng cao',
   'versions.field.low': 'ngưỡng thấp',
   'versions.field.deadband': 'vùng chết',
@@ -64,6 +67,11 @@ export const viVersions = {
   'versions.field.commissioned': 'ngày đưa vào sử dụng',
   'versions.field.collector': 'bộ thu thập',
   'versions.field.doorSchedule': 'giờ mở cửa',
+  'versions.field.edge': 'danh sách thiết bị của bộ thu thập',
+  'versions.field.register': 'thanh ghi',
+  'versions.field.scale': 'hệ số',
+  'versions.field.rtsp': 'luồng RTSP',
+  'versions.field.snapshot': 'ảnh chụp',
 };
 
 export const enVersions: Readonly<Record<keyof typeof viVersions, string>> = {
@@ -111,6 +119,9 @@ export const enVersions: Readonly<Record<keyof typeof viVersions, string>> = {
   'versions.what.rates': 'rate rule',
   'versions.what.rules': 'rules',
   'versions.what.map': 'map',
+  'versions.what.modbus': 'Modbus device',
+  'versions.what.points': 'point',
+  'versions.what.snmp': 'UPS (SNMP)',
   'versions.field.high': 'threshold high',
   'versions.field.low': 'threshold low',
   'versions.field.deadband': 'deadband',
@@ -130,4 +141,9 @@ export const enVersions: Readonly<Record<keyof typeof viVersions, string>> = {
   'versions.field.commissioned': 'commissioned',
   'versions.field.collector': 'collector',
   'versions.field.doorSchedule': 'door schedule',
+  'versions.field.edge': 'edge collector device lists',
+  'versions.field.register': 'register',
+  'versions.field.scale': 'scale',
+  'versions.field.rtsp': 'RTSP stream',
+  'versions.field.snapshot': 'snapshot',
 };
