@@ -51,6 +51,15 @@ describe('site configuration', () => {
     ]));
   });
 
+  it('provisions a depot’s edge device lists from the file, and names a point reading a sensor of the wrong kind by file, path and line', () => {
+    const edge = (kind: string) => `    edge:\n      modbus:\n        - host: 10.1.1.20\n          points:\n            - { sensor: S1, kind: ${kind}, register: 3, scale: 0.1 }\n`;
+    const site = parseSiteConfig([{ name: 'site.yaml', text: `${REGIONS}${depot(edge('gas'))}` }]);
+    expect(site.depots[0]?.edge?.modbus[0]?.points[0]).toMatchObject({ sensor: 'S1', kind: 'gas', register: 3, scale: 0.1, type: 'uint16' });
+    expect(problemsOf([{ name: 'site.yaml', text: `${REGIONS}${depot(edge('smoke'))}` }])).toEqual([
+      expect.objectContaining({ file: 'site.yaml', path: 'depots[0].edge.modbus[0].points[0].kind', line: 17, message: 'sensor S1 is a gas sensor in depot D1, not smoke' }),
+    ]);
+  });
+
   it('maps a problem in the second file of a merged list back to that file', () => {
     const problems = problemsOf([
       { name: 'a.yaml', text: `${REGIONS}${depot()}` },
