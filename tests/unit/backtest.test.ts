@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, type Sample } from '../../server/src/domain/backtest.js';
+import { backtest, createReplay, type Sample } from '../../server/src/domain/backtest.js';
 import { DEFAULT_ALARM_POLICY } from '../../server/src/domain/alarm-engine.js';
 import { buildSiteIndex, resolveSensor } from '../../server/src/domain/site-index.js';
 import type { RulesConfig, StateRule, ThresholdRule } from '../../config/schema.js';
@@ -98,5 +98,21 @@ describe('backtest (one sensor, replayed through the live engine)', () => {
   it('samples outside the window are ignored', () => {
     const r = run(rule(), [{ ts: T0 - 5000, value: 40 }, ...every10(25, 25)]);
     expect(r.alarms).toEqual([]);
+  });
+
+  it('fed in pages, a replay gives the same alarms wherever the history is cut, even between two samples of one instant', () => {
+    const r = rule({ deadband: 1, onDelayS: 20, offDelayS: 10 });
+    const history = [...every10(25, 31, 32, 31, 29.5, 31, 25, 25, 31, 31, 31, 25), { ts: s(120), value: 40 }, { ts: s(120), value: 25 }];
+    const whole = run(r, history);
+    expect(whole.alarms.length).toBeGreaterThan(0);
+    for (let cut = 0; cut <= history.length; cut++) {
+      for (const second of [cut, Math.min(history.length, cut + 3)]) {
+        const replay = createReplay(entryWith(r), site.rules, WINDOW, DEFAULT_ALARM_POLICY);
+        for (const page of [history.slice(0, cut), history.slice(cut, second), history.slice(second)]) {
+          replay.push(Float64Array.from(page, (x) => x.ts), Float64Array.from(page, (x) => x.value));
+        }
+        expect(replay.finish(), `cut at ${cut} and ${second}`).toEqual(whole);
+      }
+    }
   });
 });

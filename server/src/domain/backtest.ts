@@ -14,6 +14,18 @@ export interface Sample { ts: number; value: number }
  */
 const SCHEDULE_STEP_MS = 60_000;
 
+export interface ReplayResult { alarms: BacktestAlarm[]; alarmMs: number }
+
+/**
+ * One rule's replay over one sensor's history, fed in pages (a worker thread reads them as the server
+ * pages them out of the telemetry store, so a whole depot over 30 days is never in memory at once).
+ * Pages must follow each other in time order; the outcome is the same however the history is cut.
+ */
+export interface Replay {
+  push(ts: ArrayLike<number>, values: ArrayLike<number>): void;
+  finish(): ReplayResult;
+}
+
 /**
  * Replays one sensor's history through the live engine's own pure steps (nextSensorLive →
  * evaluateSensor → reconcileDepot → activate/clear) on a replayed clock, so a backtest cannot
@@ -28,9 +40,7 @@ const SCHEDULE_STEP_MS = 60_000;
  * counted. Alarms are counted as activations (raised or re-raised); nobody acknowledges in a replay.
  * Samples must be in time order; `to` is exclusive.
  */
-export function backtest(
-  entry: SensorEntry, rules: RulesConfig, samples: readonly Sample[], window: { from: number; to: number }, policy: AlarmPolicy,
-): { alarms: BacktestAlarm[]; alarmMs: number } {
+export function createReplay(entry: SensorEntry, rules: RulesConfig, window: { from: number; to: number }, policy: AlarmPolicy): Replay {
   const depot = entry.depot.id;
   const sensorId = entry.sensor.id;
   const staleMs = rules.staleFactor * entry.sensor.intervalS * 1000;
@@ -91,25 +101,65 @@ export function backtest(
     return t > after ? t : after + 1;
   }
 
-  let i = 0;
-  while (i < samples.length && samples[i]!.ts < window.from) i++;
   let now = window.from;
-  for (;;) {
-    const next = i < samples.length ? samples[i]!.ts : Infinity;
-    const deadline = nextDeadline(now);
-    const t = Math.min(next, deadline);
-    if (t >= window.to || t === Infinity) break;
-    now = t;
-    // every sample at this instant first, then one evaluation, as a live tick after the messages
-    while (i < samples.length && samples[i]!.ts === now) {
-      reading = nextSensorLive(reading, samples[i]!.value, now, now);
-      i++;
+  /** every moment before `until` (and before the window's end) at which a deadline falls */
+  function runDeadlinesBefore(until: number): void {
+    const bound = Math.min(until, window.to);
+    for (;;) {
+      const t = nextDeadline(now);
+      if (t >= bound) return;
+      now = t;
+      evaluate(now);
     }
-    evaluate(now);
   }
-  let alarmMs = 0;
-  for (const a of out) alarmMs += (a.end ?? window.to) - a.start;
-  return { alarms: out, alarmMs };
+
+  // the samples of one instant are held until the next instant (or the end) shows none more can come,
+  // then read together before one evaluation, as a live tick after the messages
+  let heldTs = Number.NaN;
+  const heldValues: number[] = [];
+  function flushHeld(): void {
+    if (heldValues.length === 0) return;
+    runDeadlinesBefore(heldTs);
+    if (heldTs < window.to) {
+      now = heldTs;
+      for (const v of heldValues) reading = nextSensorLive(reading, v, now, now);
+      evaluate(now);
+    }
+    heldValues.length = 0;
+  }
+
+  let finished = false;
+  return {
+    push(ts, values) {
+      if (finished) throw new Error('replay already finished');
+      for (let j = 0; j < ts.length; j++) {
+        const t = ts[j]!;
+        if (t < window.from) continue;
+        if (heldValues.length > 0 && t !== heldTs) flushHeld();
+        heldTs = t;
+        heldValues.push(values[j]!);
+      }
+    },
+    finish() {
+      if (!finished) {
+        finished = true;
+        flushHeld();
+        runDeadlinesBefore(window.to);
+      }
+      let alarmMs = 0;
+      for (const a of out) alarmMs += (a.end ?? window.to) - a.start;
+      return { alarms: out, alarmMs };
+    },
+  };
+}
+
+/** one replay over a history held whole (tests, small histories) */
+export function backtest(
+  entry: SensorEntry, rules: RulesConfig, samples: readonly Sample[], window: { from: number; to: number }, policy: AlarmPolicy,
+): ReplayResult {
+  const replay = createReplay(entry, rules, window, policy);
+  replay.push(samples.map((s) => s.ts), samples.map((s) => s.value));
+  return replay.finish();
 }
 
 /** NaN when there is nothing to measure (a rate alarm waiting out its off-delay has no rate) */
