@@ -19,6 +19,7 @@ import type { DiscoveredService } from './services/discovered-service.js';
 import type { AlarmStore, AuditInput } from './ports/alarm-store.js';
 import { hasDevice, type SiteIndex } from './domain/site-index.js';
 import type { LiveState } from './services/live-state.js';
+import type { ReplayRunner } from './ports/replay-runner.js';
 import type { TelemetryStore } from './ports/telemetry-store.js';
 import type { Clock } from './ports/clock.js';
 import { requireAuth } from './http/auth-middleware.js';
@@ -39,7 +40,7 @@ import type { RecurringMaintenance } from './services/recurring-maintenance.js';
 import type { AlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createConfigRouter } from './http/config-router.js';
 import { createRulesRouter } from './http/rules-router.js';
-import { createBacktestService } from './services/backtest-service.js';
+import { createBacktestService, type BacktestOutcomeKind } from './services/backtest-service.js';
 import { createEchelonsRouter } from './http/echelons-router.js';
 import { createEquipmentRouter } from './http/equipment-router.js';
 import { createEquipmentService } from './services/equipment-service.js';
@@ -67,6 +68,10 @@ export interface AppDeps {
   audit: (a: AuditInput) => void;
   index: () => SiteIndex;
   telemetry: Pick<TelemetryStore, 'history'>;
+  /** where rule backtests replay: worker threads (adapters/workers/replay-pool.ts) */
+  replay: ReplayRunner;
+  /** each backtest's outcome and duration (metrics) */
+  onBacktest?: (outcome: BacktestOutcomeKind, seconds: number) => void;
   /** discovered devices: list, approve into the configuration, ignore */
   discovered: DiscoveredService;
   /** each depot's edge collector health (GET /api/collectors) */
@@ -133,7 +138,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));
   if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
   app.use('/api', createConfigRouter({ config: deps.config }));
-  app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock }) }));
+  app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock, runner: deps.replay, ...(deps.onBacktest ? { onOutcome: deps.onBacktest } : {}) }) }));
   app.use('/api', createEchelonsRouter({ live: deps.live, index: deps.index }));
   if (deps.snapshots) app.use('/api', createSnapshotsRouter({ snapshots: deps.snapshots }));
   app.use('/api', createEquipmentRouter({ equipment: createEquipmentService({ config: deps.config, clock: deps.clock }) }));

@@ -41,6 +41,7 @@ import { connectCentreMqtt, firstConnection, openDurableWriter } from './ingest/
 import { deferPubacks } from '../../lib/mqtt/deferred-acks.js';
 import type { Env } from './settings.js';
 import { createSnapshotFiles } from './adapters/snapshot-files.js';
+import { createReplayPool } from './adapters/workers/replay-pool.js';
 import { createSnapshotRepo } from './adapters/sqlite/snapshot-repo.js';
 import { createSnapshotService, type SnapshotService } from './services/snapshot-service.js';
 import type { IncomingSnapshot } from './ingest/normalise-snapshot.js';
@@ -245,9 +246,11 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       dropSockets: (id) => late.app?.sockets.disconnectUser(id),
     });
 
+    const replay = createReplayPool();
+    stops.push(() => replay.close());
     const liveApp = createApp({
       auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), recurring, users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
-      telemetry: store, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
+      telemetry: store, replay, onBacktest: metrics.backtest, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: createDiscoveredService({ registry: discovery, config, audit, clock }), collectors,
       collectorAccounts: createCollectorAccounts({ config, hasher: argon2Hasher, clock, audit }),

@@ -29,9 +29,10 @@ function history(): TelemetryPoint[] {
 
 function site(): SiteConfig {
   const base = smallSite();
-  // a sensor reporting every second: 30 days of it is more than one backtest may replay
+  // two sensors reporting every second: 30 days of both is more than one backtest may replay
   const d1 = base.depots[0]!;
-  return { ...base, depots: [{ ...d1, sensors: [...d1.sensors, { id: 'T9', zone: 'A', kind: 'temperature', intervalS: 1 }] }, ...base.depots.slice(1)] };
+  const fast = ['T8', 'T9'].map((id) => ({ id, zone: 'A', kind: 'temperature' as const, intervalS: 1 }));
+  return { ...base, depots: [{ ...d1, sensors: [...d1.sensors, ...fast] }, ...base.depots.slice(1)] };
 }
 
 const proposedRule = { id: 'ammo-temp-high', kind: 'temperature', zoneTypes: ['ammunition_store'], high: 29, deadband: 1, onDelayS: 30, offDelayS: 0, severity: 'major' };
@@ -74,10 +75,10 @@ describe('POST /api/rules/backtest', () => {
     expect(r.body.sensors).toEqual([{ sensor: 'T1', zone: 'A', samples: 720, current: { high: 30 }, proposed: { high: 29 } }]);
   });
 
-  it('without a sensor, covers every sensor of the depot the rule applies to (T1 and T9, not the humidity sensor)', async () => {
+  it('without a sensor, covers every sensor of the depot the rule applies to (T1, T8 and T9, not the humidity sensor)', async () => {
     const r = await backtest('admin', { depot: 'D1', proposed: { type: 'threshold', rule: proposedRule }, days: 2 / 24, to: END });
     expect(r.status).toBe(200);
-    expect(r.body.sensors.map((x) => x.sensor)).toEqual(['T1', 'T9']);
+    expect(r.body.sensors.map((x) => x.sensor)).toEqual(['T1', 'T8', 'T9']);
     expect(r.body.proposed.alarms).toBe(2);
   });
 
@@ -104,10 +105,15 @@ describe('POST /api/rules/backtest', () => {
     expect((await backtest('eng', { depot: 'D1', sensor: 'NOPE', proposed: { type: 'threshold', rule: proposedRule } })).status).toBe(404);
   });
 
-  it('more than the bound is a 413 before any history is read', async () => {
-    const r = await backtest('eng', { depot: 'D1', sensor: 'T9', proposed: { type: 'threshold', rule: proposedRule }, days: 30, to: END });
+  it('more than the bound is a 413 before any history is read, naming what would fit', async () => {
+    // T1 (259,200) + T8 and T9 (2,592,000 each) over 30 days: 5,443,200 readings
+    const r = await backtest('eng', { depot: 'D1', proposed: { type: 'threshold', rule: proposedRule }, days: 30, to: END });
     expect(r.status).toBe(413);
-    expect(r.body.message).toMatch(/at most 1000000/);
+    expect(r.body.message).toBe('3 sensors over 30 days is about 5443200 readings; a backtest replays at most 5000000: choose one sensor, or at most 27.5 days');
+    // one of the fast sensors alone fits
+    const one = await backtest('eng', { depot: 'D1', sensor: 'T9', proposed: { type: 'threshold', rule: proposedRule }, days: 30, to: END });
+    expect(one.status).toBe(200);
+    expect(one.body.samples).toBe(0);
   });
 
   it('officers, guards and displays are refused with 403, whatever the body', async () => {

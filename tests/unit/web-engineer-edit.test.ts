@@ -138,7 +138,7 @@ describe('rule editor transforms (web/src/lib/transforms/rule-edit.ts)', () => {
 
   it('reads a backtest answer: the counts, and the alarms as spans (an open one runs to the window end)', () => {
     const res: BacktestResponse = {
-      depot: 'D1', ruleId: 'ammo-temp-high', from: 0, to: 1000, samples: 100, elapsedMs: 3, sensors: [],
+      depot: 'D1', ruleId: 'ammo-temp-high', from: 0, to: 1000, samples: 100, elapsedMs: 3, historyMs: 1, sensors: [],
       current: { alarms: 0, alarmMs: 0, list: [] },
       proposed: { alarms: 2, alarmMs: 500, list: [{ sensor: 'T1', code: 'threshold_high', start: 100, end: 200, peak: 31 }, { sensor: 'T2', code: 'threshold_high', start: 600, end: null, peak: 29 }] },
     };

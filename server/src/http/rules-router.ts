@@ -14,11 +14,18 @@ export function createRulesRouter(deps: { backtest: BacktestService }): Router {
   router.post('/rules/backtest', async (req, res) => {
     const body = parseOr400(backtestRequestSchema, req.body);
     if (!can(principalOf(req), 'config', body.depot)) throw forbidden();
+    // a client that goes away (the engineer closed the page) stops the replays it asked for
+    const gone = new AbortController();
+    const onClose = () => { if (!res.writableFinished) gone.abort(); };
+    res.on('close', onClose);
     try {
-      res.json(await deps.backtest.run(body));
+      res.json(await deps.backtest.run(body, { signal: gone.signal }));
     } catch (err) {
+      if (gone.signal.aborted) return; // nobody is left to answer
       if (err instanceof BacktestError) throw new HttpError(err.status, err.code, err.message, err.fields);
       throw err;
+    } finally {
+      res.off('close', onClose);
     }
   });
   return router;

@@ -1,13 +1,13 @@
-import { setImmediate as yieldToLiveWork } from 'node:timers/promises';
 import type { RulesConfig, SensorConfig, ZoneConfig } from '../../../config/schema.js';
 import {
-  BACKTEST_MAX_LISTED, BACKTEST_MAX_POINTS, type BacktestAlarm, type BacktestOutcome, type BacktestRequest, type BacktestResponse,
+  BACKTEST_MAX_LISTED, BACKTEST_MAX_POINTS, type BacktestOutcome, type BacktestRequest, type BacktestResponse,
   type BacktestRule, type BacktestSensor,
 } from '../contracts/backtest.js';
 import { alarmPolicyOf } from '../domain/alarm-engine.js';
-import { backtest, type Sample } from '../domain/backtest.js';
+import type { ReplayResult } from '../domain/backtest.js';
 import { applies, resolveSensor, type SensorEntry, type SiteIndex } from '../domain/site-index.js';
 import type { Clock } from '../ports/clock.js';
+import type { ReplayRunner, SamplePage } from '../ports/replay-runner.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 
 const DAY_MS = 86_400_000;
@@ -17,6 +17,16 @@ const DAY_MS = 86_400_000;
  * their resolution.
  */
 const SAMPLE_MS = 1000;
+/**
+ * History is read in pages of about this many readings (from the sensor's interval), at most a day of
+ * 1-second buckets: each page is one short store query on the event loop, and a sensor's replay holds
+ * at most two pages (the one it replays, the next being read) rather than its 30 days.
+ */
+const PAGE_READINGS = 10_000;
+const MAX_PAGE_MS = DAY_MS;
+const pageMsFor = (intervalS: number) => Math.min(MAX_PAGE_MS, Math.max(1, Math.round(PAGE_READINGS * intervalS)) * SAMPLE_MS);
+
+export type BacktestOutcomeKind = 'done' | 'refused' | 'failed' | 'aborted';
 
 export class BacktestError extends Error {
   constructor(readonly status: 400 | 404 | 413 | 503, readonly code: string, message: string, readonly fields?: { path: string; message: string }[]) {
@@ -44,87 +54,139 @@ const limitsOf = (e: SensorEntry | null) => {
   return { ...(t?.high !== undefined ? { high: t.high } : {}), ...(t?.low !== undefined ? { low: t.low } : {}) };
 };
 
-function outcome(runs: { alarms: BacktestAlarm[]; alarmMs: number }[]): BacktestOutcome {
+function outcome(runs: ReplayResult[]): BacktestOutcome {
   const all = runs.flatMap((r) => r.alarms).sort((a, b) => a.start - b.start);
   return { alarms: all.length, alarmMs: runs.reduce((n, r) => n + r.alarmMs, 0), list: all.slice(0, BACKTEST_MAX_LISTED) };
 }
 
 /**
  * SPEC §9 `POST /api/rules/backtest`: the proposed rule and the running rule of the same id, each
- * replayed over the same stored history (domain/backtest.ts). The work is bounded before any history
- * is read (the expected samples from the sensors' intervals) and again as it is read (the samples the
- * store returns), so a dense history cannot make one request replay more than BACKTEST_MAX_POINTS.
+ * replayed over the same stored history (domain/backtest.ts) on the replay runner's worker threads,
+ * one job per sensor, all sensors at once (the runner queues what its threads cannot take yet). The
+ * history is paged to the replays as they ask for it. The work is bounded before any history is read
+ * (the expected samples from the sensors' intervals) and again as it is read (the samples the store
+ * returns), so a dense history cannot make one request replay more than BACKTEST_MAX_POINTS. A
+ * request whose `signal` aborts (the engineer closed the page) stops its replays and reads no more.
  */
-export function createBacktestService(deps: { index: () => SiteIndex; telemetry: Pick<TelemetryStore, 'history'>; clock: Clock }) {
-  return {
-    async run(req: BacktestRequest): Promise<BacktestResponse> {
-      const started = performance.now();
-      const index = deps.index();
-      const depot = index.depot(req.depot);
-      if (!depot) throw new BacktestError(404, 'not_found', `depot ${req.depot} not found`);
-      const rules = index.site.rules;
-      const proposed = req.proposed;
-      const currentRule = listOf(rules, proposed.type).find((r) => r.id === proposed.rule.id);
-      const current = currentRule ? ({ type: proposed.type, rule: currentRule } as BacktestRule) : null;
+export function createBacktestService(deps: {
+  index: () => SiteIndex; telemetry: Pick<TelemetryStore, 'history'>; clock: Clock; runner: ReplayRunner;
+  /** each request's end: answered, refused (4xx), failed (503, a bug) or aborted by the client */
+  onOutcome?: (outcome: BacktestOutcomeKind, seconds: number) => void;
+}) {
+  async function run(req: BacktestRequest, signal?: AbortSignal): Promise<BacktestResponse> {
+    const started = performance.now();
+    const index = deps.index();
+    const depot = index.depot(req.depot);
+    if (!depot) throw new BacktestError(404, 'not_found', `depot ${req.depot} not found`);
+    const rules = index.site.rules;
+    const proposed = req.proposed;
+    const currentRule = listOf(rules, proposed.type).find((r) => r.id === proposed.rule.id);
+    const current = currentRule ? ({ type: proposed.type, rule: currentRule } as BacktestRule) : null;
 
-      let targets: { sensor: SensorConfig; zone: ZoneConfig }[];
-      if (req.sensor !== undefined) {
-        const e = index.sensor(depot.id, req.sensor);
-        if (!e) throw new BacktestError(404, 'not_found', `sensor ${req.sensor} not found in depot ${depot.id}`);
-        if (e.sensor.kind !== proposed.rule.kind) {
-          throw new BacktestError(400, 'bad_request', 'invalid fields: sensor', [{ path: 'sensor', message: `is a ${e.sensor.kind} sensor; the rule is for ${proposed.rule.kind}` }]);
-        }
-        targets = [{ sensor: e.sensor, zone: e.zone }];
-      } else {
-        targets = index.sensorsOf(depot.id)
-          .filter((e) => applies(proposed.rule, e.sensor, e.zone) || (currentRule !== undefined && applies(currentRule, e.sensor, e.zone)))
-          .map((e) => ({ sensor: e.sensor, zone: e.zone }));
+    let targets: { sensor: SensorConfig; zone: ZoneConfig }[];
+    if (req.sensor !== undefined) {
+      const e = index.sensor(depot.id, req.sensor);
+      if (!e) throw new BacktestError(404, 'not_found', `sensor ${req.sensor} not found in depot ${depot.id}`);
+      if (e.sensor.kind !== proposed.rule.kind) {
+        throw new BacktestError(400, 'bad_request', 'invalid fields: sensor', [{ path: 'sensor', message: `is a ${e.sensor.kind} sensor; the rule is for ${proposed.rule.kind}` }]);
       }
+      targets = [{ sensor: e.sensor, zone: e.zone }];
+    } else {
+      targets = index.sensorsOf(depot.id)
+        .filter((e) => applies(proposed.rule, e.sensor, e.zone) || (currentRule !== undefined && applies(currentRule, e.sensor, e.zone)))
+        .map((e) => ({ sensor: e.sensor, zone: e.zone }));
+    }
 
-      const to = Math.floor((req.to ?? deps.clock.now()) / SAMPLE_MS) * SAMPLE_MS;
-      const from = to - Math.round(req.days * DAY_MS / SAMPLE_MS) * SAMPLE_MS;
-      const windowMs = to - from;
-      const expected = targets.reduce((n, t) => n + Math.ceil(windowMs / (t.sensor.intervalS * 1000)), 0);
-      if (expected > BACKTEST_MAX_POINTS) {
-        throw new BacktestError(413, 'too_large', `${targets.length} sensors over ${req.days} days is about ${expected} readings; a backtest replays at most ${BACKTEST_MAX_POINTS}: choose one sensor or fewer days`);
-      }
+    const to = Math.floor((req.to ?? deps.clock.now()) / SAMPLE_MS) * SAMPLE_MS;
+    const from = to - Math.round(req.days * DAY_MS / SAMPLE_MS) * SAMPLE_MS;
+    const windowMs = to - from;
+    const expected = targets.reduce((n, t) => n + Math.ceil(windowMs / (t.sensor.intervalS * 1000)), 0);
+    if (expected > BACKTEST_MAX_POINTS) {
+      const fitDays = Math.floor(req.days * BACKTEST_MAX_POINTS / expected * 10) / 10;
+      const narrower = targets.length > 1 ? `choose one sensor, or at most ${fitDays} days` : `choose at most ${fitDays} days`;
+      throw new BacktestError(413, 'too_large', `${targets.length} sensor${targets.length === 1 ? '' : 's'} over ${req.days} days is about ${expected} readings; a backtest replays at most ${BACKTEST_MAX_POINTS}: ${narrower}`);
+    }
 
-      const policy = alarmPolicyOf(rules.alarms);
-      const window = { from, to };
-      const sensors: BacktestSensor[] = [];
-      const currentRuns: { alarms: BacktestAlarm[]; alarmMs: number }[] = [];
-      const proposedRuns: { alarms: BacktestAlarm[]; alarmMs: number }[] = [];
-      let samples = 0;
-      for (const t of targets) {
-        let series;
+    const policy = alarmPolicyOf(rules.alarms);
+    const window = { from, to };
+    // one sensor's failure (the store, the bound) ends the others' replays too
+    const cancel = new AbortController();
+    const stop = signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal;
+    let samples = 0;
+    let historyMs = 0;
+
+    async function* pages(sensor: SensorConfig, counted: { samples: number }): AsyncGenerator<SamplePage> {
+      const pageMs = pageMsFor(sensor.intervalS);
+      for (let a = from; a < to; a += pageMs) {
+        if (stop.aborted) return;
+        const b = Math.min(to, a + pageMs);
+        const t0 = performance.now();
+        let points;
         try {
-          series = await deps.telemetry.history({ series: { measurement: 'sensor', depot: depot.id, sensor: t.sensor.id }, from, to, maxPoints: Math.ceil(windowMs / SAMPLE_MS) });
+          ({ points } = await deps.telemetry.history({ series: { measurement: 'sensor', depot: depot!.id, sensor: sensor.id }, from: a, to: b, maxPoints: Math.ceil((b - a) / SAMPLE_MS) }));
         } catch (err) {
           throw new BacktestError(503, 'telemetry_unavailable', `telemetry history could not be read: ${err instanceof Error ? err.message : String(err)}`);
+        } finally {
+          historyMs += performance.now() - t0;
         }
-        samples += series.points.length;
+        samples += points.length;
+        counted.samples += points.length;
         if (samples > BACKTEST_MAX_POINTS) {
           throw new BacktestError(413, 'too_large', `history holds more than ${BACKTEST_MAX_POINTS} readings for this backtest: choose one sensor or fewer days`);
         }
-        const history: Sample[] = series.points.map((p) => ({ ts: p.t, value: p.mean }));
-        const cur = current ? resolveSensor(depot, t.zone, t.sensor, onlyRule(rules, current)) : null;
-        const prop = resolveSensor(depot, t.zone, t.sensor, onlyRule(rules, proposed));
-        const curLimits = limitsOf(cur);
-        const propLimits = limitsOf(prop);
-        // each replay holds the event loop (~0.75 s for 30 days at 10 s): live readings and alarms go between them
-        if (cur && curLimits) currentRuns.push(backtest(cur, rules, history, window, policy));
-        await yieldToLiveWork();
-        if (propLimits) proposedRuns.push(backtest(prop, rules, history, window, policy));
-        await yieldToLiveWork();
-        sensors.push({ sensor: t.sensor.id, zone: t.zone.id, samples: history.length, current: curLimits, proposed: propLimits });
+        const page: SamplePage = { ts: new Float64Array(points.length), value: new Float64Array(points.length) };
+        for (let i = 0; i < points.length; i++) {
+          page.ts[i] = points[i]!.t;
+          page.value[i] = points[i]!.mean;
+        }
+        yield page;
       }
-      return {
-        depot: depot.id, ruleId: proposed.rule.id, from, to, samples,
-        current: current ? outcome(currentRuns) : null,
-        proposed: outcome(proposedRuns),
-        sensors,
-        elapsedMs: Math.round(performance.now() - started),
-      };
+    }
+
+    const jobs = targets.map(async (t) => {
+      const cur = current ? resolveSensor(depot, t.zone, t.sensor, onlyRule(rules, current)) : null;
+      const prop = resolveSensor(depot, t.zone, t.sensor, onlyRule(rules, proposed));
+      const curLimits = limitsOf(cur);
+      const propLimits = limitsOf(prop);
+      const counted = { samples: 0 };
+      try {
+        const [curRun, propRun] = await deps.runner.replay(
+          { rules, policy, window, entries: [cur && curLimits ? cur : null, propLimits ? prop : null] },
+          pages(t.sensor, counted), stop,
+        );
+        const sensor: BacktestSensor = { sensor: t.sensor.id, zone: t.zone.id, samples: counted.samples, current: curLimits, proposed: propLimits };
+        return { sensor, curRun, propRun };
+      } catch (err) {
+        cancel.abort();
+        throw err;
+      }
+    });
+    const done = await Promise.all(jobs);
+    const runs = (pick: (d: (typeof done)[number]) => ReplayResult | null | undefined) => done.map(pick).filter((r): r is ReplayResult => !!r);
+    return {
+      depot: depot.id, ruleId: proposed.rule.id, from, to, samples,
+      current: current ? outcome(runs((d) => d.curRun)) : null,
+      proposed: outcome(runs((d) => d.propRun)),
+      sensors: done.map((d) => d.sensor),
+      elapsedMs: Math.round(performance.now() - started),
+      historyMs: Math.round(historyMs),
+    };
+  }
+
+  return {
+    async run(req: BacktestRequest, opts: { signal?: AbortSignal } = {}): Promise<BacktestResponse> {
+      const started = performance.now();
+      let kind: BacktestOutcomeKind = 'failed';
+      try {
+        const r = await run(req, opts.signal);
+        kind = 'done';
+        return r;
+      } catch (err) {
+        kind = opts.signal?.aborted ? 'aborted' : err instanceof BacktestError && err.status !== 503 ? 'refused' : 'failed';
+        throw err;
+      } finally {
+        deps.onOutcome?.(kind, (performance.now() - started) / 1000);
+      }
     },
   };
 }
