@@ -67,7 +67,7 @@ export interface AppDeps {
   /** writes one audit entry (logins, logouts) */
   audit: (a: AuditInput) => void;
   index: () => SiteIndex;
-  telemetry: Pick<TelemetryStore, 'history'>;
+  telemetry: Pick<TelemetryStore, 'history' | 'readings'>;
   /** where rule backtests replay: worker threads (adapters/workers/replay-pool.ts) */
   replay: ReplayRunner;
   /** each backtest's outcome and duration (metrics) */

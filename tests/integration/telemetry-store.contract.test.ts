@@ -76,6 +76,22 @@ function describeTelemetryStoreContract(name: string, factory: () => Promise<Tel
       expect((await store.history({ series: { ...series, sensor: 'nope' }, from: T0, to: T0 + 10_000 })).points).toEqual([]);
     });
 
+    it('reads one sensor\'s readings as stored, oldest first, in [from, to), at most limit: pages follow on 1 ms after the last', async () => {
+      await store.write([
+        ...Array.from({ length: 10 }, (_, i) => sensor('D01', 's1', T0 + (9 - i) * 1500, 9 - i)),
+        sensor('D01', 's2', T0 + 1500, 100),
+        sensor('D02', 's1', T0 + 1500, -100),
+      ]);
+      const q = { depot: 'D01', sensor: 's1', from: T0 + 1500, to: T0 + 9 * 1500 };
+      expect(await store.readings({ ...q, limit: 100 })).toEqual(Array.from({ length: 8 }, (_, i) => ({ t: T0 + (i + 1) * 1500, value: i + 1 })));
+      const first = await store.readings({ ...q, limit: 3 });
+      expect(first.map((r) => r.value)).toEqual([1, 2, 3]);
+      const next = await store.readings({ ...q, from: first.at(-1)!.t + 1, limit: 3 });
+      expect(next.map((r) => r.value)).toEqual([4, 5, 6]);
+      expect(await store.readings({ ...q, limit: 0 })).toEqual([]);
+      expect(await store.readings({ ...q, sensor: 'nope', limit: 10 })).toEqual([]);
+    });
+
     it('downsamples a long range to at most maxPoints buckets', async () => {
       const n = 6000;
       const step = Math.floor((30 * DAY) / n);

@@ -32,6 +32,7 @@ function fakeStore(behaviour: WriteBehaviour = () => {}) {
       stored.push([...batch]);
     },
     history: async () => ({ intervalMs: 1, points: [] }),
+    readings: async () => [],
     count: async () => 0,
     ping: async () => {},
     close: async () => {},

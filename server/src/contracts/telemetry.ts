@@ -80,4 +80,17 @@ export interface HistoryQuery {
 export interface HistoryPoint { t: number; mean: number; min: number; max: number }
 export interface HistorySeries { intervalMs: number; points: HistoryPoint[] }
 
+/** One sensor's readings as stored, oldest first, for the rule backtest to replay (not downsampled). */
+export interface ReadingsQuery {
+  depot: string;
+  sensor: string;
+  /** epoch ms, inclusive */
+  from: number;
+  /** epoch ms, exclusive */
+  to: number;
+  /** at most this many, the oldest: the next page starts 1 ms after the last one returned */
+  limit: number;
+}
+export interface Reading { t: number; value: number }
+
 export const MAX_HISTORY_POINTS = 1000;

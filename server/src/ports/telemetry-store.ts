@@ -1,4 +1,4 @@
-import { MAX_HISTORY_POINTS, type HistoryQuery, type HistorySeries, type TelemetryPoint } from '../contracts/telemetry.js';
+import { MAX_HISTORY_POINTS, type HistoryQuery, type HistorySeries, type Reading, type ReadingsQuery, type TelemetryPoint } from '../contracts/telemetry.js';
 
 /**
  * Where telemetry history lives: InfluxDB (v1-compatible HTTP API) or the embedded SQLite store.
@@ -23,6 +23,8 @@ export interface TelemetryStore {
    * Buckets are `historyBucketMs(query)` wide and aligned on `from`; empty buckets are left out.
    */
   history(query: HistoryQuery): Promise<HistorySeries>;
+  /** a sensor's readings in [from, to) as stored, in time order, at most `limit` (the backtest pages through them) */
+  readings(query: ReadingsQuery): Promise<Reading[]>;
   /** number of points of a measurement in [from, to), optionally for one depot (tests, benchmarks) */
   count(query: { measurement: TelemetryPoint['measurement']; depot?: string; from: number; to: number }): Promise<number>;
   /** resolves when the store answers; rejects otherwise (used by /readyz) */

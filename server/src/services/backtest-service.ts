@@ -11,20 +11,16 @@ import type { ReplayRunner, SamplePage } from '../ports/replay-runner.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 
 const DAY_MS = 86_400_000;
-/**
- * History is read in 1-second buckets: finer than any device reports (the fastest is 1 s), so each
- * bucket holds one reading and its mean is that reading; delays are whole seconds, so the replay keeps
- * their resolution.
- */
+/** the window is whole seconds (delays are whole seconds, so the replay keeps their resolution) */
 const SAMPLE_MS = 1000;
 /**
- * History is read in pages of about this many readings (from the sensor's interval), at most a day of
- * 1-second buckets: each page is one short store query on the event loop, and a sensor's replay holds
- * at most two pages (the one it replays, the next being read) rather than its 30 days.
+ * History is read as stored (TelemetryStore.readings, not downsampled) in pages of this many readings,
+ * each starting after the last reading of the one before: one short store query each on the event loop
+ * (a SQLite read blocks it while it runs, an InfluxDB answer is parsed on it), and a sensor's replay
+ * holds at most two pages (the one it replays, the next being read) rather than its 30 days, however
+ * densely it reported.
  */
 const PAGE_READINGS = 10_000;
-const MAX_PAGE_MS = DAY_MS;
-const pageMsFor = (intervalS: number) => Math.min(MAX_PAGE_MS, Math.max(1, Math.round(PAGE_READINGS * intervalS)) * SAMPLE_MS);
 
 export type BacktestOutcomeKind = 'done' | 'refused' | 'failed' | 'aborted';
 
@@ -69,7 +65,7 @@ function outcome(runs: ReplayResult[]): BacktestOutcome {
  * request whose `signal` aborts (the engineer closed the page) stops its replays and reads no more.
  */
 export function createBacktestService(deps: {
-  index: () => SiteIndex; telemetry: Pick<TelemetryStore, 'history'>; clock: Clock; runner: ReplayRunner;
+  index: () => SiteIndex; telemetry: Pick<TelemetryStore, 'readings'>; clock: Clock; runner: ReplayRunner;
   /** each request's end: answered, refused (4xx), failed (503, a bug) or aborted by the client */
   onOutcome?: (outcome: BacktestOutcomeKind, seconds: number) => void;
 }) {
@@ -116,14 +112,12 @@ export function createBacktestService(deps: {
     let historyMs = 0;
 
     async function* pages(sensor: SensorConfig, counted: { samples: number }): AsyncGenerator<SamplePage> {
-      const pageMs = pageMsFor(sensor.intervalS);
-      for (let a = from; a < to; a += pageMs) {
+      for (let cursor = from; cursor < to;) {
         if (stop.aborted) return;
-        const b = Math.min(to, a + pageMs);
         const t0 = performance.now();
         let points;
         try {
-          ({ points } = await deps.telemetry.history({ series: { measurement: 'sensor', depot: depot!.id, sensor: sensor.id }, from: a, to: b, maxPoints: Math.ceil((b - a) / SAMPLE_MS) }));
+          points = await deps.telemetry.readings({ depot: depot!.id, sensor: sensor.id, from: cursor, to, limit: PAGE_READINGS });
         } catch (err) {
           throw new BacktestError(503, 'telemetry_unavailable', `telemetry history could not be read: ${err instanceof Error ? err.message : String(err)}`);
         } finally {
@@ -137,9 +131,12 @@ export function createBacktestService(deps: {
         const page: SamplePage = { ts: new Float64Array(points.length), value: new Float64Array(points.length) };
         for (let i = 0; i < points.length; i++) {
           page.ts[i] = points[i]!.t;
-          page.value[i] = points[i]!.mean;
+          page.value[i] = points[i]!.value;
         }
         yield page;
+        const last = points.at(-1);
+        if (points.length < PAGE_READINGS || last === undefined) return;
+        cursor = last.t + 1;
       }
     }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CAMERA_NUMERIC_FIELDS,
-  type HistoryPoint, type HistoryQuery, type HistorySeries, type HistorySeriesRef, type TelemetryPoint,
+  type HistoryPoint, type HistoryQuery, type HistorySeries, type HistorySeriesRef, type Reading, type ReadingsQuery, type TelemetryPoint,
 } from '../../contracts/telemetry.js';
 import { TelemetryWriteError, historyBucketMs, type TelemetryStore } from '../../ports/telemetry-store.js';
 import type { Logger } from '../logger.js';
@@ -181,6 +181,10 @@ export function createInfluxStore(opts: InfluxStoreOptions): TelemetryStore {
       return influxHistory(query, select);
     },
 
+    async readings(query) {
+      return influxReadings(query, select);
+    },
+
     async count({ measurement, depot, from, to }) {
       const field = ALWAYS_PRESENT_FIELD[measurement];
       const depotFilter = depot === undefined ? '' : ` AND "depot" = ${quoteString(depot)}`;
@@ -235,6 +239,30 @@ async function influxHistory(query: HistoryQuery, select: (q: string) => Promise
     }
   }
   return { intervalMs, points };
+}
+
+/**
+ * Raw points, no GROUP BY: InfluxDB answers these in one pass over the series, where 1-second
+ * buckets over a day cost it ~0.6 s a query on the loaded 2-core box. Without GROUP BY, points
+ * of the sensor under other tag sets (a changed zone) come merged in time order.
+ */
+async function influxReadings(query: ReadingsQuery, select: (q: string) => Promise<StatementResult>): Promise<Reading[]> {
+  const limit = Math.max(0, Math.floor(query.limit));
+  if (limit === 0 || query.to <= query.from) return [];
+  const result = await select(
+    `SELECT "value" FROM "sensor" WHERE "depot" = ${quoteString(query.depot)} AND "sensor" = ${quoteString(query.sensor)}`
+    + ` AND time >= ${msLiteral(query.from)} AND time < ${msLiteral(Math.ceil(query.to))} ORDER BY time ASC LIMIT ${limit}`,
+  );
+  const series = result.series?.[0];
+  if (series === undefined) return [];
+  const iT = series.columns.indexOf('time');
+  const iV = series.columns.indexOf('value');
+  const out: Reading[] = [];
+  for (const row of series.values ?? []) {
+    const [t, value] = [row[iT], row[iV]];
+    if (typeof t === 'number' && typeof value === 'number') out.push({ t, value });
+  }
+  return out;
 }
 
 function seriesSelector(ref: HistorySeriesRef): { measurement: string; field: string; tags: Record<string, string> } {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CAMERA_NUMERIC_FIELDS,
-  type HistoryQuery, type HistorySeries, type TelemetryPoint,
+  type HistoryQuery, type HistorySeries, type Reading, type TelemetryPoint,
 } from '../../contracts/telemetry.js';
 import { TelemetryWriteError, historyBucketMs, type TelemetryStore } from '../../ports/telemetry-store.js';
 import type { Logger } from '../logger.js';
@@ -64,6 +64,7 @@ export function createSqliteTelemetryStore(opts: SqliteTelemetryStoreOptions): T
   let pruning: Promise<void> | undefined;
   let closed = false;
   const historyStatements = new Map<string, Database.Statement>();
+  let readingsStatement: Database.Statement | undefined;
 
   function open(): Database.Database {
     if (db === undefined) throw new Error('SQLite telemetry store used before init()');
@@ -201,6 +202,12 @@ export function createSqliteTelemetryStore(opts: SqliteTelemetryStoreOptions): T
       };
     },
 
+    async readings({ depot, sensor, from, to, limit }) {
+      // the primary key (depot, sensor, ts) makes this a range scan, however large the table
+      readingsStatement ??= open().prepare('SELECT ts AS t, value FROM sensor WHERE depot = @depot AND sensor = @sensor AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit');
+      return readingsStatement.all({ depot, sensor, from: Math.floor(from), to: Math.ceil(to), limit: Math.max(0, Math.floor(limit)) }) as Reading[];
+    },
+
     async count({ measurement, depot, from, to }) {
       if (!(TABLES as readonly string[]).includes(measurement)) throw new Error(`unknown measurement: ${measurement}`);
       const depotFilter = depot === undefined ? '' : ' AND depot = @depot';
@@ -220,6 +227,7 @@ export function createSqliteTelemetryStore(opts: SqliteTelemetryStoreOptions): T
       await pruning;
       db?.close();
       db = undefined;
+      readingsStatement = undefined;
       insert = undefined;
     },
   };
