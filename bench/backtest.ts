@@ -21,7 +21,7 @@ import { distribution, type Distribution } from './stats.js';
  * during the run (sampled every 20 ms; the replay threads are in this process), the event-loop delay
  * (perf_hooks.monitorEventLoopDelay, 10 ms resolution), the latency of a live reading published every
  * 200 ms on another depot (MQTT → live:batch on a Socket.IO client), and of one alarm raised there.
- * Writes bench/results/backtest-latest.{json,md}.
+ * Writes bench/results/backtest-latest.{json,md} (InfluxDB) or backtest-latest-sqlite.{json,md}.
  */
 const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : undefined; };
 const storeKind = arg('store') === 'sqlite' ? 'sqlite' : 'influx';
@@ -194,7 +194,8 @@ try {
   const out = { at: new Date().toISOString(), revision, store: storeKind, machine, loadAvgAtEnd: loadAfter, days: DAYS, intervalS: INTERVAL_S, idle: idleRun, runs: results };
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'backtest-latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const file = storeKind === 'influx' ? 'backtest-latest' : 'backtest-latest-sqlite';
+  writeFileSync(join(dir, `${file}.json`), `${JSON.stringify(out, null, 2)}\n`);
   const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
   const md = [
     `# Rule backtest: 30 days at 10 s, ${storeKind === 'influx' ? 'InfluxDB' : 'SQLite'} telemetry (${out.at})`,
@@ -209,7 +210,7 @@ try {
     'History reads are summed over the sensors and overlap the replays, which run on worker threads; the live probes publish on another depot over MQTT and time the reading (and one alarm) until it is on a Socket.IO client.',
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'backtest-latest.md'), md);
+  writeFileSync(join(dir, `${file}.md`), md);
   console.log(md);
 } finally {
   await t.stop();

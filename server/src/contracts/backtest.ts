@@ -13,7 +13,8 @@ export const BACKTEST_MAX_DAYS = 30;
  * The most samples one backtest replays (over every sensor it covers): 30 days of nineteen sensors
  * reporting every 10 s, so a whole depot of them fits. The replays run on worker threads and the
  * history is paged, so the bound is about time, not memory: on the shared 2-core box (one replay
- * thread) a whole depot of seven such sensors (1.8 M samples) takes ~10 s (bench/backtest.ts).
+ * thread, load average 18) a whole depot of seven such sensors (1.8 M samples) took 32 s on SQLite
+ * and 42 s on InfluxDB (bench/backtest.ts), so at that load the bound is a request of 1.5 to 2 minutes.
  * Beyond it the answer is 413, naming the days that would fit.
  */
 export const BACKTEST_MAX_POINTS = 5_000_000;
