@@ -280,6 +280,16 @@ export const siteConfigSchema = z.object({
     d.cameras.forEach((c, j) => noteCode(c.code, ['depots', i, 'cameras', j, 'code'], `camera ${c.id} in depot ${d.id}`));
     noteCode(d.collector?.code, ['depots', i, 'collector', 'code'], `the collector of depot ${d.id}`);
   });
+  // a rule's id names its alarms (`<depot>/<rule id>:<device>`): two rules of one id would share them
+  // (every copy is named, whichever list it is in, so an editor sees it on the rule it is writing)
+  const RULE_LISTS = ['thresholds', 'states', 'rates'] as const;
+  const ruleCount = new Map<string, number>();
+  for (const list of RULE_LISTS) for (const r of site.rules[list]) ruleCount.set(r.id, (ruleCount.get(r.id) ?? 0) + 1);
+  for (const list of RULE_LISTS) {
+    site.rules[list].forEach((r, i) => {
+      if ((ruleCount.get(r.id) ?? 0) > 1) ctx.addIssue({ code: 'custom', path: ['rules', list, i, 'id'], message: `duplicate rule id "${r.id}"` });
+    });
+  }
   const accounts = new Set<string>();
   site.collectors.forEach((c, i) => {
     if (accounts.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `depot "${c.depot}" already has a collector account` });

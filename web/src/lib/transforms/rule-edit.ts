@@ -1,4 +1,6 @@
 import type { DepotConfig, RulesConfig, SensorConfig, SiteConfig, ZoneConfig } from '../../../../config/schema.js';
+import type { SensorKind } from '../../../../server/src/contracts/telemetry.js';
+import { pathKey, validateSite, type FieldErrors } from './config-edit.js';
 import type { BacktestAlarm, BacktestResponse, BacktestRule } from '../../../../server/src/contracts/backtest.js';
 
 /**
@@ -87,4 +89,60 @@ export function backtestSummary(r: BacktestResponse): BacktestSummary {
 export interface Span { from: number; to: number; peak: number }
 export function alarmSpans(list: readonly BacktestAlarm[], windowEnd: number, sensor?: string): Span[] {
   return list.filter((a) => sensor === undefined || a.sensor === sensor).map((a) => ({ from: a.start, to: a.end ?? windowEnd, peak: a.peak }));
+}
+
+/** a new rule of `type` with the schema's defaults, for the editor to fill in (a threshold needs its limit) */
+export function newRule(type: RuleType, id: string, kind: SensorKind): AnyRule {
+  const base = { id, kind, onDelayS: 0, offDelayS: 0, severity: 'major' as const };
+  switch (type) {
+    case 'threshold': return { ...base, deadband: 0 };
+    case 'state': return { ...base, active: 1, outsideSchedule: false };
+    case 'rate': return { ...base, maxPerMin: 1 };
+  }
+}
+
+/** a rule's type changed in the editor: the fields both types share are kept, the new type's defaults fill the rest */
+export function retypeRule(rule: AnyRule, type: RuleType): AnyRule {
+  const fresh = newRule(type, rule.id, rule.kind);
+  return { ...fresh, onDelayS: rule.onDelayS, offDelayS: rule.offDelayS, severity: rule.severity, ...(rule.zoneTypes ? { zoneTypes: rule.zoneTypes } : {}) } as AnyRule;
+}
+
+/** the configuration without the rule (its alarms end with a note when the version applies) */
+export function removeRule(site: SiteConfig, ref: RuleRef): SiteConfig {
+  const key = LISTS[ref.type];
+  return { ...site, rules: { ...site.rules, [key]: (site.rules[key] as AnyRule[]).filter((r) => r.id !== ref.id) } };
+}
+
+/** zone types ticked on or off; none ticked is "every zone" (the field left out) */
+export function toggleZoneType<R extends AnyRule>(rule: R, type: ZoneConfig['type'], on: boolean): R {
+  const now = new Set(rule.zoneTypes ?? []);
+  if (on) now.add(type); else now.delete(type);
+  const { zoneTypes: _z, ...rest } = rule;
+  return (now.size ? { ...rest, zoneTypes: [...now] } : rest) as R;
+}
+
+/** the configuration with the rule in it: a new one is appended (so an id already taken is caught), an existing one replaced */
+export function placeRule(site: SiteConfig, next: BacktestRule, isNew: boolean): { site: SiteConfig; index: number } {
+  const key = LISTS[next.type];
+  if (!isNew) {
+    const placed = replaceRule(site, next);
+    return { site: placed, index: (placed.rules[key] as AnyRule[]).findIndex((r) => r.id === next.rule.id) };
+  }
+  const list = site.rules[key] as AnyRule[];
+  return { site: { ...site, rules: { ...site.rules, [key]: [...list, next.rule] } }, index: list.length };
+}
+
+/**
+ * The rule as the whole configuration would take it, checked by the server's schema: the rule's own
+ * fields, and what only the site can tell (an id another rule has). Keyed by field, "(rule)" for the whole.
+ */
+export function ruleErrors(site: SiteConfig, next: BacktestRule, isNew: boolean): FieldErrors {
+  const placed = placeRule(site, next, isNew);
+  const prefix = pathKey(['rules', LISTS[next.type], placed.index]);
+  const out: Record<string, string> = {};
+  for (const [k, m] of Object.entries(validateSite(placed.site))) {
+    if (k === prefix) out['(rule)'] ??= m;
+    else if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] ??= m;
+  }
+  return out;
 }
