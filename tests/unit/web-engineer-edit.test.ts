@@ -8,8 +8,10 @@ import {
   validateRule, validateSite,
 } from '../../web/src/lib/transforms/config-edit.js';
 import {
-  alarmSpans, backtestSummary, effectiveLimits, findRule, listRules, replaceRule, ruleChangeText, sensorsFor,
+  alarmSpans, backtestSummary, effectiveLimits, findRule, listRules, newRule, placeRule, removeRule, replaceRule, retypeRule, ruleChangeText, ruleErrors, sensorsFor,
+  toggleZoneType,
 } from '../../web/src/lib/transforms/rule-edit.js';
+import { accountRows, generatePassword, removeAccount, setDisabled } from '../../web/src/lib/transforms/collector-accounts.js';
 import { smallSite } from '../helpers/site.js';
 
 const site = (): SiteConfig => smallSite();
@@ -187,5 +189,61 @@ describe('saveVersion: the one save flow of the engineer\'s tabs (web/src/lib/ap
     const bad = await saveVersion(client(400, { error: 'bad_request', message: 'invalid configuration: depots.0.name', fields }).http, running(), site(), '');
     expect(bad).toMatchObject({ ok: false, kind: 'invalid', fields });
     if (!bad.ok) expect(bad.error).toBeInstanceOf(ApiRequestError);
+  });
+});
+
+describe('creating and deleting rules (web/src/lib/transforms/rule-edit.ts)', () => {
+  it('a new rule is checked against the whole site with the server\'s schema: its own fields, and an id another rule has', () => {
+    const s = site();
+    const fresh = { type: 'threshold' as const, rule: newRule('threshold', 'store-a-28', 'temperature') as ThresholdRule };
+    expect(ruleErrors(s, fresh, true)).toEqual({ '(rule)': 'needs high or low' });
+    const ok = { type: 'threshold' as const, rule: { ...fresh.rule, high: 28 } };
+    expect(ruleErrors(s, ok, true)).toEqual({});
+    // "smoke" is a state rule's id: a threshold may not take it, whatever its list
+    expect(ruleErrors(s, { type: 'threshold', rule: { ...ok.rule, id: 'smoke' } }, true)).toEqual({ id: 'duplicate rule id "smoke"' });
+    expect(ruleErrors(s, { type: 'threshold', rule: { ...ok.rule, id: 'bad id!' } }, true).id).toMatch(/must match/);
+    const placed = placeRule(s, ok, true);
+    expect(placed.site.rules.thresholds[placed.index]).toEqual(ok.rule);
+    expect(placed.site.rules.thresholds).toHaveLength(s.rules.thresholds.length + 1);
+  });
+
+  it('changing a new rule\'s type keeps what both types share; zone types ticked off to none means every zone', () => {
+    const t = { ...(newRule('threshold', 'r1', 'humidity') as ThresholdRule), high: 80, onDelayS: 30, severity: 'minor' as const, zoneTypes: ['fuel_store' as const] };
+    expect(retypeRule(t, 'rate')).toEqual({ id: 'r1', kind: 'humidity', maxPerMin: 1, onDelayS: 30, offDelayS: 0, severity: 'minor', zoneTypes: ['fuel_store'] });
+    const two = toggleZoneType(t, 'ammunition_store', true);
+    expect(two.zoneTypes).toEqual(['fuel_store', 'ammunition_store']);
+    const none = toggleZoneType(toggleZoneType(two, 'fuel_store', false), 'ammunition_store', false);
+    expect('zoneTypes' in none).toBe(false);
+    expect(validateRule('threshold', none)).toEqual({});
+  });
+
+  it('deleting takes the rule out of its own list only', () => {
+    const s = site();
+    const next = removeRule(s, { type: 'state', id: 'smoke' });
+    expect(findRule(next.rules, { type: 'state', id: 'smoke' })).toBeNull();
+    expect(next.rules.states).toHaveLength(s.rules.states.length - 1);
+    expect(next.rules.thresholds).toBe(s.rules.thresholds);
+  });
+});
+
+describe('collector accounts on the Collectors tab (web/src/lib/transforms/collector-accounts.ts)', () => {
+  it('one row per depot with its account\'s state; disable, enable and remove send the masked hash back untouched', () => {
+    const s: SiteConfig = { ...site(), collectors: [{ depot: 'D1', passwordHash: '$argon2id$hidden' }] };
+    expect(accountRows(s).map((r) => [r.depot, r.state])).toEqual([['D1', 'active'], ['D2', 'none']]);
+    const off = setDisabled(s, 'D1', true);
+    expect(off.collectors).toEqual([{ depot: 'D1', passwordHash: '$argon2id$hidden', disabled: true }]);
+    expect(accountRows(off)[0]?.state).toBe('disabled');
+    expect(setDisabled(off, 'D1', false).collectors).toEqual(s.collectors);
+    expect(removeAccount(s, 'D1').collectors).toEqual([]);
+    expect(validateSite(off)).toEqual({});
+  });
+
+  it('a generated password is long enough for the policy and uses only unambiguous letters and digits', () => {
+    let seed = 7;
+    const random = (b: Uint8Array) => b.map(() => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256);
+    const p = generatePassword(random);
+    expect(p).toHaveLength(24);
+    expect(p).toMatch(/^[a-km-zA-HJ-NP-Z2-9]+$/);
+    expect(generatePassword(random)).not.toBe(p);
   });
 });

@@ -25,6 +25,10 @@ export class CollectorsApi {
   ignore(key: string, note: string): Promise<DiscoveredView> {
     return this.http.call('POST', `/api/discovered/${encodeURIComponent(key)}/ignore`, { note });
   }
+  /** the depot's broker account created or given a new password; the server stores only its hash */
+  setPassword(depot: string, password: string, baseVersion: number, comment: string): Promise<ConfigChangeResult & { created: boolean }> {
+    return this.http.call('POST', `/api/collectors/accounts/${encodeURIComponent(depot)}/password`, { password, baseVersion, comment });
+  }
   unignore(key: string): Promise<DiscoveredView> {
     return this.http.call('POST', `/api/discovered/${encodeURIComponent(key)}/unignore`, {});
   }
