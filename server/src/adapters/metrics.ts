@@ -19,6 +19,7 @@ export function createMetrics() {
   const dropped = new Counter({ name: 'depotwatch_telemetry_points_dropped_total', help: 'points dropped from the telemetry queue: queue_full (the oldest, past TELEMETRY_QUEUE_MAX_BYTES) or unreadable', labelNames: ['reason'] as const, registers: [registry] });
   const retries = new Counter({ name: 'depotwatch_telemetry_write_retries_total', help: 'telemetry write attempts retried after a retryable error', registers: [registry] });
   const writeSeconds = new Histogram({ name: 'depotwatch_telemetry_write_seconds', help: 'latency of one batch write', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  const queueSyncSeconds = new Histogram({ name: 'depotwatch_telemetry_queue_sync_seconds', help: 'time to flush one group of the telemetry queue to disk (fdatasync, off the event loop); its PUBACKs wait for it', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
   const queue = new Gauge({ name: 'depotwatch_telemetry_queue_points', help: 'points in the on-disk telemetry queue, waiting to be written', registers: [registry] });
   const queueBytes = new Gauge({ name: 'depotwatch_telemetry_queue_bytes', help: 'bytes of queued points (the measure TELEMETRY_QUEUE_MAX_BYTES bounds)', registers: [registry] });
   const clients = new Gauge({ name: 'depotwatch_live_clients', help: 'connected Socket.IO clients', registers: [registry] });
@@ -45,6 +46,7 @@ export function createMetrics() {
   const queueDropped = (n: number, reason: QueueDropReason) => dropped.inc({ reason }, n);
   for (const outcome of ['done', 'refused', 'failed', 'aborted']) backtests.inc({ outcome }, 0);
   const backtest = (outcome: string, seconds: number) => { backtests.inc({ outcome }); if (outcome === 'done') backtestSeconds.observe(seconds); };
-  return { registry, ingest, writer, broker, queueDropped, clients, liveBacklog, backtest };
+  const queueSynced = (seconds: number) => queueSyncSeconds.observe(seconds);
+  return { registry, ingest, writer, broker, queueDropped, queueSynced, clients, liveBacklog, backtest };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -48,6 +48,7 @@ export function openDurableWriter(env: Readonly<Env>, store: TelemetryStore, met
   let lastLog = -Infinity;
   const queue = openTelemetryQueue({
     onChange: (st) => metrics.writer.queueDepth(st.points, st.bytes),
+    onSynced: metrics.queueSynced,
     path: join(env.DATA_DIR, 'telemetry-queue.db'),
     maxBytes: env.TELEMETRY_QUEUE_MAX_BYTES,
     logger: logger.child({ component: 'queue' }),
