@@ -26,9 +26,12 @@ export async function connectLiveClient(base: string, username: string, password
   if (res.status !== 200) throw new Error(`login as ${username} at ${base}: ${res.status} ${await res.text()}`);
   const { token } = (await res.json()) as LoginResponse;
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(base, { transports: ['websocket'], reconnection: false, auth: { token } });
+  // Reconnects as a wall display does: on a loaded machine a blocked event loop can miss the 5 s ping, and a
+  // client that stayed away would count every later probe as lost. Probes sent while it is away are lost.
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(base, { transports: ['websocket'], reconnection: true, auth: { token } });
   const listeners = new Set<(batch: LiveBatch, at: number) => void>();
   let count = 0;
+  socket.on('disconnect', (reason) => { if (reason !== 'io client disconnect') console.error(`  live client disconnected (${reason}); reconnecting`); });
   socket.on('live:batch', (batch) => {
     const at = preciseNow();
     count++;
