@@ -4,6 +4,7 @@ import { idSchema } from '../server/src/contracts/ids.js';
 import { sensorKindSchema } from '../server/src/contracts/telemetry.js';
 import { echelonProblems } from '../server/src/domain/echelons.js';
 import { isTimeZone } from '../server/src/domain/recurrence.js';
+import { custom, FORMATS, type ProblemParams } from './problems.js';
 
 /**
  * The site configuration (SPEC §9): regions, depots, zones, sensors, cameras and the rules that
@@ -13,7 +14,7 @@ import { isTimeZone } from '../server/src/domain/recurrence.js';
 
 const nameSchema = z.string().min(1).max(120);
 /** "HH:MM-HH:MM" local time; a range may cross midnight ("22:00-06:00"). */
-const timeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 07:30-17:00');
+const timeRangeSchema = z.string().regex(FORMATS.time_range, 'must look like 07:30-17:00');
 
 export const DEPOT_TYPES = ['ammunition', 'fuel', 'equipment'] as const;
 export const ZONE_TYPES = ['ammunition_store', 'fuel_store', 'equipment_store', 'perimeter', 'gate', 'guardhouse', 'power_room', 'workshop'] as const;
@@ -48,8 +49,8 @@ export const zoneSchema = z.object({
 }).strict();
 
 /** an ISO calendar date, "2026-03-31": what a calibration certificate or a commissioning record says */
-const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
+const isoDateSchema = z.string().regex(FORMATS.date, 'must be a date like 2026-03-31')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { message: 'is not a calendar date', params: custom('not_calendar_date', {}) });
 
 /**
  * The equipment register (issue 8): every sensor, camera and edge collector may carry its electronic
@@ -58,7 +59,7 @@ const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date li
  * keeps loading. The next calibration is `calibrationDue`, or `calibrated` + `calibrationIntervalDays`.
  */
 export const equipmentFields = {
-  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, 'letters, digits and . _ / - (up to 64), starting with a letter or digit').optional(),
+  code: z.string().regex(FORMATS.equipment_code, 'letters, digits and . _ / - (up to 64), starting with a letter or digit').optional(),
   model: z.string().min(1).max(120).optional(),
   serial: z.string().min(1).max(120).optional(),
   commissioned: isoDateSchema.optional(),
@@ -102,7 +103,7 @@ export const depotSchema = z.object({
    * the depot's IANA time zone ("Asia/Ho_Chi_Minh"), checked against the platform's Intl data; when given it
    * decides local time (door schedules, recurring maintenance) instead of `utcOffsetMin`, summer time included
    */
-  timeZone: z.string().max(64).refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. Asia/Ho_Chi_Minh').optional(),
+  timeZone: z.string().max(64).refine((tz) => isTimeZone(tz), { message: 'not a known IANA time zone, e.g. Asia/Ho_Chi_Minh', params: custom('unknown_time_zone', {}) }).optional(),
   zones: z.array(zoneSchema).min(1),
   sensors: z.array(sensorSchema).default([]),
   cameras: z.array(cameraSchema).default([]),
@@ -139,7 +140,7 @@ export const thresholdRuleSchema = z.object({
   deadband: z.number().min(0).default(0),
   ...delays,
   severity: severitySchema,
-}).strict().refine((r) => r.high !== undefined || r.low !== undefined, { message: 'needs high or low' });
+}).strict().refine((r) => r.high !== undefined || r.low !== undefined, { message: 'needs high or low', params: custom('needs_high_or_low', {}) });
 
 /** a reading changing faster than `maxPerMin` units a minute (a fire heating a store, a leak) */
 export const rateRuleSchema = z.object({
@@ -209,7 +210,7 @@ export const rulesSchema = z.object({
  */
 export const collectorAccountSchema = z.object({
   depot: idSchema,
-  passwordHash: z.string().regex(/^\$argon2id\$/, 'must be an argon2id hash (npm run hash-password)'),
+  passwordHash: z.string().regex(FORMATS.argon2id, 'must be an argon2id hash (npm run hash-password)'),
   /** a disabled account keeps its hash but the broker refuses its logins */
   disabled: z.boolean().optional(),
 }).strict();
@@ -222,13 +223,13 @@ export const collectorAccountSchema = z.object({
  * Without it the map stays the schematic: region hulls round the depots.
  */
 export const mapConfigSchema = z.object({
-  outline: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(geojson|json|svg)$/, 'a file name in the configuration directory ending .geojson, .json or .svg (no directories)'),
+  outline: z.string().regex(FORMATS.outline_file, 'a file name in the configuration directory ending .geojson, .json or .svg (no directories)'),
   bounds: z.object({
     west: z.number().min(-180).max(180), east: z.number().min(-180).max(180),
     south: z.number().min(-90).max(90), north: z.number().min(-90).max(90),
-  }).strict().refine((b) => b.west < b.east && b.south < b.north, { message: 'west must be less than east and south less than north' }).optional(),
+  }).strict().refine((b) => b.west < b.east && b.south < b.north, { message: 'west must be less than east and south less than north', params: custom('bounds_order', {}) }).optional(),
 }).strict().superRefine((m, ctx) => {
-  if (m.outline.endsWith('.svg') && !m.bounds) ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'an SVG outline needs bounds: { west, east, south, north } of its edges' });
+  if (m.outline.endsWith('.svg') && !m.bounds) ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'an SVG outline needs bounds: { west, east, south, north } of its edges', params: custom('svg_needs_bounds', {}) });
 });
 
 export const siteConfigSchema = z.object({
@@ -243,42 +244,43 @@ export const siteConfigSchema = z.object({
   // Cross-references the element schemas cannot see: unique ids, known regions and zones.
   const regionIds = new Set<string>();
   site.regions.forEach((r, i) => {
-    if (regionIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'id'], message: `duplicate region id "${r.id}"` });
+    if (regionIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'id'], message: `duplicate region id "${r.id}"`, params: custom('duplicate_id', { what: 'region', id: r.id }) });
     regionIds.add(r.id);
   });
   const depotIds = new Set<string>();
   site.depots.forEach((d, i) => {
-    if (depotIds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'id'], message: `duplicate depot id "${d.id}"` });
+    if (depotIds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'id'], message: `duplicate depot id "${d.id}"`, params: custom('duplicate_id', { what: 'depot', id: d.id }) });
     depotIds.add(d.id);
-    if (!regionIds.has(d.region)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'region'], message: `unknown region "${d.region}"` });
+    if (!regionIds.has(d.region)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'region'], message: `unknown region "${d.region}"`, params: custom('unknown_ref', { what: 'region', id: d.region }) });
     const zoneIds = new Set<string>();
     d.zones.forEach((z, j) => {
-      if (zoneIds.has(z.id)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'zones', j, 'id'], message: `duplicate zone id "${z.id}"` });
+      if (zoneIds.has(z.id)) ctx.addIssue({ code: 'custom', path: ['depots', i, 'zones', j, 'id'], message: `duplicate zone id "${z.id}"`, params: custom('duplicate_id', { what: 'zone', id: z.id }) });
       zoneIds.add(z.id);
     });
     const deviceIds = new Set<string>();
     for (const [list, items] of [['sensors', d.sensors], ['cameras', d.cameras]] as const) {
       items.forEach((dev, j) => {
-        if (deviceIds.has(`${list}:${dev.id}`)) ctx.addIssue({ code: 'custom', path: ['depots', i, list, j, 'id'], message: `duplicate id "${dev.id}"` });
+        if (deviceIds.has(`${list}:${dev.id}`)) ctx.addIssue({ code: 'custom', path: ['depots', i, list, j, 'id'], message: `duplicate id "${dev.id}"`, params: custom('duplicate_id', { what: list === 'sensors' ? 'sensor' : 'camera', id: dev.id }) });
         deviceIds.add(`${list}:${dev.id}`);
-        if (!zoneIds.has(dev.zone)) ctx.addIssue({ code: 'custom', path: ['depots', i, list, j, 'zone'], message: `unknown zone "${dev.zone}" in depot ${d.id}` });
+        if (!zoneIds.has(dev.zone)) ctx.addIssue({ code: 'custom', path: ['depots', i, list, j, 'zone'], message: `unknown zone "${dev.zone}" in depot ${d.id}`, params: custom('unknown_zone', { id: dev.zone, depot: d.id }) });
       });
     }
   });
   site.depots.forEach((d, i) => { if (d.edge) edgeProblems(d, d.edge, ['depots', i, 'edge'], ctx); });
-  for (const p of echelonProblems({ regions: site.regions, units: site.units ?? [], depots: site.depots })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  for (const p of echelonProblems({ regions: site.regions, units: site.units ?? [], depots: site.depots })) ctx.addIssue({ code: 'custom', path: p.path, message: p.message, params: p.params });
   // an identification code names one piece of equipment on the whole site (case-insensitive, as scanners read it)
-  const codes = new Map<string, string>();
-  const noteCode = (code: string | undefined, path: (string | number)[], what: string) => {
+  const codes = new Map<string, { what: 'sensor' | 'camera' | 'collector'; id: string; depot: string }>();
+  const owner = (o: { what: string; id: string; depot: string }) => (o.what === 'collector' ? `the collector of depot ${o.depot}` : `${o.what} ${o.id} in depot ${o.depot}`);
+  const noteCode = (code: string | undefined, path: (string | number)[], what: { what: 'sensor' | 'camera' | 'collector'; id: string; depot: string }) => {
     if (code === undefined) return;
     const seen = codes.get(code.toUpperCase());
-    if (seen) ctx.addIssue({ code: 'custom', path, message: `code "${code}" is already used by ${seen}` });
+    if (seen) ctx.addIssue({ code: 'custom', path, message: `code "${code}" is already used by ${owner(seen)}`, params: custom('code_taken', { code, ...seen }) });
     else codes.set(code.toUpperCase(), what);
   };
   site.depots.forEach((d, i) => {
-    d.sensors.forEach((s, j) => noteCode(s.code, ['depots', i, 'sensors', j, 'code'], `sensor ${s.id} in depot ${d.id}`));
-    d.cameras.forEach((c, j) => noteCode(c.code, ['depots', i, 'cameras', j, 'code'], `camera ${c.id} in depot ${d.id}`));
-    noteCode(d.collector?.code, ['depots', i, 'collector', 'code'], `the collector of depot ${d.id}`);
+    d.sensors.forEach((s, j) => noteCode(s.code, ['depots', i, 'sensors', j, 'code'], { what: 'sensor', id: s.id, depot: d.id }));
+    d.cameras.forEach((c, j) => noteCode(c.code, ['depots', i, 'cameras', j, 'code'], { what: 'camera', id: c.id, depot: d.id }));
+    noteCode(d.collector?.code, ['depots', i, 'collector', 'code'], { what: 'collector', id: d.id, depot: d.id });
   });
   // a rule's id names its alarms (`<depot>/<rule id>:<device>`): two rules of one id would share them
   // (every copy is named, whichever list it is in, so an editor sees it on the rule it is writing)
@@ -287,14 +289,14 @@ export const siteConfigSchema = z.object({
   for (const list of RULE_LISTS) for (const r of site.rules[list]) ruleCount.set(r.id, (ruleCount.get(r.id) ?? 0) + 1);
   for (const list of RULE_LISTS) {
     site.rules[list].forEach((r, i) => {
-      if ((ruleCount.get(r.id) ?? 0) > 1) ctx.addIssue({ code: 'custom', path: ['rules', list, i, 'id'], message: `duplicate rule id "${r.id}"` });
+      if ((ruleCount.get(r.id) ?? 0) > 1) ctx.addIssue({ code: 'custom', path: ['rules', list, i, 'id'], message: `duplicate rule id "${r.id}"`, params: custom('duplicate_id', { what: 'rule', id: r.id }) });
     });
   }
   const accounts = new Set<string>();
   site.collectors.forEach((c, i) => {
-    if (accounts.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `depot "${c.depot}" already has a collector account` });
+    if (accounts.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `depot "${c.depot}" already has a collector account`, params: custom('duplicate_account', { depot: c.depot }) });
     accounts.add(c.depot);
-    if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"` });
+    if (!depotIds.has(c.depot)) ctx.addIssue({ code: 'custom', path: ['collectors', i, 'depot'], message: `unknown depot "${c.depot}"`, params: custom('unknown_ref', { what: 'depot', id: c.depot }) });
   });
 });
 
@@ -311,17 +313,17 @@ function edgeProblems(d: Pick<DepotConfig, 'id' | 'zones' | 'sensors' | 'cameras
   const sensors = new Map(d.sensors.map((s) => [s.id, s]));
   const zones = new Set(d.zones.map((z) => z.id));
   const readBy = new Map<string, string>();
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message });
+  const issue = (path: (string | number)[], message: string, params: ProblemParams) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message, params });
   const read = (sensor: string, kind: string, path: (string | number)[], kindPath: (string | number)[]) => {
     const s = sensors.get(sensor);
-    if (!s) return issue(path, `unknown sensor "${sensor}" in depot ${d.id}`);
-    if (s.kind !== kind) issue(kindPath, `sensor ${sensor} is a ${s.kind} sensor in depot ${d.id}, not ${kind}`);
+    if (!s) return issue(path, `unknown sensor "${sensor}" in depot ${d.id}`, custom('no_device', { what: 'sensor', id: sensor, depot: d.id }));
+    if (s.kind !== kind) issue(kindPath, `sensor ${sensor} is a ${s.kind} sensor in depot ${d.id}, not ${kind}`, custom('edge_kind_mismatch', { id: sensor, kind: s.kind, expected: kind }));
     const seen = readBy.get(sensor);
-    if (seen) issue(path, `sensor ${sensor} is already read by ${seen}`);
+    if (seen) issue(path, `sensor ${sensor} is already read by ${seen}`, custom('edge_read_twice', { id: sensor, by: seen }));
     else readBy.set(sensor, ['edge', ...path].join('.'));
   };
   const zone = (z: string | undefined, path: (string | number)[]) => {
-    if (z !== undefined && !zones.has(z)) issue(path, `unknown zone "${z}" in depot ${d.id}`);
+    if (z !== undefined && !zones.has(z)) issue(path, `unknown zone "${z}" in depot ${d.id}`, custom('unknown_zone', { id: z, depot: d.id }));
   };
   edge.modbus.forEach((dev, j) => dev.points.forEach((p, k) => {
     read(p.sensor, p.kind, ['modbus', j, 'points', k, 'sensor'], ['modbus', j, 'points', k, 'kind']);
@@ -336,8 +338,8 @@ function edgeProblems(d: Pick<DepotConfig, 'id' | 'zones' | 'sensors' | 'cameras
   const cameras = new Set(d.cameras.map((c) => c.id));
   const seenCameras = new Set<string>();
   edge.cameras.forEach((c, j) => {
-    if (!cameras.has(c.camera)) issue(['cameras', j, 'camera'], `unknown camera "${c.camera}" in depot ${d.id}`);
-    else if (seenCameras.has(c.camera)) issue(['cameras', j, 'camera'], `camera ${c.camera} is listed twice`);
+    if (!cameras.has(c.camera)) issue(['cameras', j, 'camera'], `unknown camera "${c.camera}" in depot ${d.id}`, custom('no_device', { what: 'camera', id: c.camera, depot: d.id }));
+    else if (seenCameras.has(c.camera)) issue(['cameras', j, 'camera'], `camera ${c.camera} is listed twice`, custom('duplicate_id', { what: 'camera', id: c.camera }));
     seenCameras.add(c.camera);
     zone(c.zone, ['cameras', j, 'zone']);
   });

@@ -108,6 +108,7 @@ describe('engineer: approve a sensor, set its threshold with a backtest, the wal
     // validation as you type, with the server's schema: a negative deadband is refused beside the field
     await page.fill('[data-testid="rule-field-deadband"]', '-1');
     await page.waitForSelector('[data-testid="rule-editor"] [data-testid="field-error"]');
+    expect(await page.locator('[data-testid="rule-editor"] [data-testid="field-error"]').textContent()).toBe('Phải từ 0 trở lên');
     expect(await page.isDisabled('[data-testid="rule-backtest"]')).toBe(true);
     await page.fill('[data-testid="rule-field-deadband"]', '1');
     await page.fill('[data-testid="rule-field-high"]', '28');
@@ -156,6 +157,7 @@ describe('engineer: approve a sensor, set its threshold with a backtest, the wal
     const interval = row.locator('input[data-testid^="sensor-interval-"]');
     await interval.fill('-5');
     await row.locator('[data-testid="field-error"]').waitFor();
+    expect(await row.locator('[data-testid="field-error"]').textContent()).toBe('Phải lớn hơn 0');
     expect(await page.isDisabled('[data-testid="devices-save"]')).toBe(true);
     await interval.fill('15');
     expect(await row.locator('[data-testid="field-error"]').count()).toBe(0);
@@ -182,7 +184,8 @@ describe('engineer: approve a sensor, set its threshold with a backtest, the wal
     await page.fill('[data-testid="sensor-interval-0"]', 'mười');
     const shown = page.locator('[data-testid="devices-editor"] [data-testid="field-error"]');
     await waitFor(async () => (await shown.count()) === 2, 5000, 'two field errors');
-    expect(await shown.allTextContents()).toEqual(['Too big: expected number to be <=90', 'Invalid input: expected number, received string']);
+    // in the board's language (issue 9 §3), phrased from the schema's code and params, not zod's English
+    expect(await shown.allTextContents()).toEqual(['Không được lớn hơn 90', 'Phải là một số']);
     await page.evaluate(() => document.querySelector('[data-testid="engineer-view"] .body')?.scrollTo(0, 0));
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(OUT, 'engineer-devices.png') });

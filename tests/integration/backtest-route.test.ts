@@ -94,7 +94,7 @@ describe('POST /api/rules/backtest', () => {
     expect(r.status).toBe(400);
     expect((r.body.fields ?? []).map((f) => f.path).sort()).toEqual(['days', 'proposed.rule.deadband', 'proposed.rule.severity']);
     const noLimit = await backtest('eng', { depot: 'D1', proposed: { type: 'threshold', rule: { id: 'x', kind: 'temperature', severity: 'minor' } } });
-    expect(noLimit.body.fields).toEqual([{ path: 'proposed.rule', message: 'needs high or low' }]);
+    expect(noLimit.body.fields).toEqual([{ path: 'proposed.rule', message: 'needs high or low', code: 'needs_high_or_low', params: {} }]);
     const kind = await backtest('eng', { depot: 'D1', sensor: 'H1', proposed: { type: 'threshold', rule: proposedRule } });
     expect(kind.status).toBe(400);
     expect(kind.body.fields).toEqual([{ path: 'sensor', message: 'is a humidity sensor; the rule is for temperature' }]);

@@ -79,9 +79,11 @@ describe('configuration as data, with versions', () => {
     const d = await put({ config: dangling, baseVersion: 2 });
     expect(d.status).toBe(400);
     expect(d.body.fields).toEqual([
-      { path: 'depots[0].sensors[1].zone', message: 'unknown zone "Z9" in depot D1' },
-      { path: 'depots[1].region', message: 'unknown region "NOWHERE"' },
+      { path: 'depots[0].sensors[1].zone', message: 'unknown zone "Z9" in depot D1', code: 'unknown_zone', params: { id: 'Z9', depot: 'D1' } },
+      { path: 'depots[1].region', message: 'unknown region "NOWHERE"', code: 'unknown_ref', params: { what: 'region', id: 'NOWHERE' } },
     ]);
+    // the board phrases a refused field from its code and params (web/src/lib/transforms/problem-text.ts)
+    expect(r.body.fields?.[0]).toMatchObject({ code: 'invalid_value', params: { values: expect.stringContaining('temperature') } });
     expect((await put({ baseVersion: 2 })).status).toBe(400);
     expect((await running()).n).toBe(2);
     expect((await t.api<ConfigVersionSummary[]>('/api/config/versions', admin)).body).toHaveLength(2);

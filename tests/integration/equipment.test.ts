@@ -127,12 +127,15 @@ describe('the equipment register', () => {
     const before = await version();
     const r = await importCsv('depot,type,id,calibration_due,code\nD1,sensor,T1,2026-02-30,DW-D1-T1\nD1,sensor,NOPE,,X\nD2,sensor,G1,,dw-d1-sm1\n');
     expect(r.status).toBe(400);
-    expect(r.body.fields).toEqual([{ path: 'rows[2].calibration_due', message: 'is not a calendar date' }]);
+    expect(r.body.fields).toEqual([{ path: 'rows[2].calibration_due', message: 'is not a calendar date', code: 'not_calendar_date', params: {} }]);
     const r2 = await importCsv('depot,type,id,code\nD1,sensor,NOPE,X\nD2,sensor,G1,dw-d1-sm1\n');
     expect(r2.status).toBe(400);
     expect(r2.body.fields?.map((f) => f.path)).toEqual(['rows[2].id']);
     const r3 = await importCsv('depot,type,id,code\nD2,sensor,G1,dw-d1-sm1\n');
-    expect(r3.body.fields).toEqual([{ path: 'rows[2].code', message: 'code "dw-d1-sm1" is already used by sensor SM1 of depot D1' }]);
+    expect(r3.body.fields).toEqual([{
+      path: 'rows[2].code', message: 'code "dw-d1-sm1" is already used by sensor SM1 of depot D1',
+      code: 'code_taken', params: { code: 'dw-d1-sm1', what: 'sensor', id: 'SM1', depot: 'D1' },
+    }]);
     expect(r3.body.message).toContain('row 2, column code');
     const empty = await importCsv(' ');
     expect(empty.status).toBe(400);

@@ -150,6 +150,8 @@ describe('the register as CSV', () => {
     const clash = parseEquipmentCsv('depot,type,id,code\nD2,sensor,G1,dw-d1-t1\n');
     if (!clash.ok) throw new Error('parsed');
     const c = applyEquipmentRows(site, clash.rows);
-    expect(!c.ok && c.problems).toEqual([{ row: 2, column: 'code', message: 'code "dw-d1-t1" is already used by sensor T1 of depot D1' }]);
+    expect(!c.ok && c.problems).toEqual([{
+      row: 2, column: 'code', message: 'code "dw-d1-t1" is already used by sensor T1 of depot D1', code: 'code_taken', params: { code: 'dw-d1-t1', what: 'sensor', id: 'T1', depot: 'D1' },
+    }]);
   });
 });

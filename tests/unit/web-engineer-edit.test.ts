@@ -5,7 +5,7 @@ import { refusalOf, saveVersion, type RunningConfigView } from '../../web/src/li
 import { ApiClient, ApiRequestError } from '../../web/src/lib/api/http.js';
 import {
   addCamera, addDepot, addSensor, addZone, changeSummary, errorsUnder, freshId, numberInput, optionalText, removeDepot, removeItem, setIn,
-  validateRule, validateSite,
+  validateRule, validateSite, type FieldErrors,
 } from '../../web/src/lib/transforms/config-edit.js';
 import {
   alarmSpans, backtestSummary, effectiveLimits, findRule, listRules, newRule, placeRule, removeRule, replaceRule, retypeRule, ruleChangeText, ruleErrors, sensorsFor,
@@ -15,6 +15,7 @@ import { accountRows, generatePassword, removeAccount, setDisabled } from '../..
 import { smallSite } from '../helpers/site.js';
 
 const site = (): SiteConfig => smallSite();
+const messages = (e: FieldErrors) => Object.fromEntries(Object.entries(e).map(([k, p]) => [k, p.message]));
 
 describe('config editor transforms (web/src/lib/transforms/config-edit.ts)', () => {
   it('validates a draft with the server\'s schema: a valid site has no errors, each bad field is keyed by its path', () => {
@@ -22,19 +23,22 @@ describe('config editor transforms (web/src/lib/transforms/config-edit.ts)', () 
     let s = setIn(site(), ['depots', 0, 'position', 'lat'], 95);
     s = setIn(s, ['depots', 0, 'sensors', 1, 'intervalS'], numberInput('ten'));
     s = setIn(s, ['depots', 1, 'name'], '');
-    expect(validateSite(s)).toEqual({
+    expect(messages(validateSite(s))).toEqual({
       'depots.0.position.lat': 'Too big: expected number to be <=90',
       'depots.0.sensors.1.intervalS': 'Invalid input: expected number, received string',
       'depots.1.name': 'Too small: expected string to have >=1 characters',
     });
+    // beside the English, the code and params the board phrases in its own language
+    expect(validateSite(s)['depots.0.position.lat']).toMatchObject({ code: 'too_big', params: { origin: 'number', maximum: 90, inclusive: true } });
+    expect(validateSite(s)['depots.0.sensors.1.intervalS']).toMatchObject({ code: 'invalid_type', params: { expected: 'number' } });
   });
 
   it('cross-references the schema checks once the fields are well formed: unknown zones, duplicate ids', () => {
     let s = setIn(site(), ['depots', 0, 'sensors', 0, 'zone'], 'Z9');
     s = setIn(s, ['depots', 0, 'zones', 1, 'id'], 'A');
     const e = validateSite(s);
-    expect(e['depots.0.zones.1.id']).toBe('duplicate zone id "A"');
-    expect(e['depots.0.sensors.0.zone']).toBe('unknown zone "Z9" in depot D1');
+    expect(e['depots.0.zones.1.id']).toEqual({ code: 'duplicate_id', params: { what: 'zone', id: 'A' }, message: 'duplicate zone id "A"' });
+    expect(e['depots.0.sensors.0.zone']).toEqual({ code: 'unknown_zone', params: { id: 'Z9', depot: 'D1' }, message: 'unknown zone "Z9" in depot D1' });
     expect(errorsUnder(e, ['depots', 0]).length).toBeGreaterThanOrEqual(2);
     expect(errorsUnder(e, ['depots', 1])).toEqual([]);
   });
@@ -94,11 +98,13 @@ describe('config editor transforms (web/src/lib/transforms/config-edit.ts)', () 
 
   it('validates a rule with the shared rule schema, field by field', () => {
     expect(validateRule('threshold', { id: 'r', kind: 'temperature', high: 30, deadband: 1, severity: 'major' })).toEqual({});
-    expect(validateRule('threshold', { id: 'r', kind: 'temperature', high: 'x', deadband: -1, severity: 'major' })).toEqual({
+    expect(messages(validateRule('threshold', { id: 'r', kind: 'temperature', high: 'x', deadband: -1, severity: 'major' }))).toEqual({
       high: 'Invalid input: expected number, received string', deadband: 'Too small: expected number to be >=0',
     });
-    expect(validateRule('threshold', { id: 'r', kind: 'temperature', severity: 'major' })).toEqual({ '(rule)': 'needs high or low' });
-    expect(validateRule('rate', { id: 'r', kind: 'temperature', maxPerMin: 0, severity: 'major' })).toEqual({ maxPerMin: 'Too small: expected number to be >0' });
+    expect(validateRule('threshold', { id: 'r', kind: 'temperature', severity: 'major' })).toEqual({ '(rule)': { code: 'needs_high_or_low', params: {}, message: 'needs high or low' } });
+    expect(validateRule('rate', { id: 'r', kind: 'temperature', maxPerMin: 0, severity: 'major' })).toEqual({
+      maxPerMin: { code: 'too_small', params: { origin: 'number', minimum: 0, inclusive: false }, message: 'Too small: expected number to be >0' },
+    });
   });
 });
 
@@ -196,12 +202,12 @@ describe('creating and deleting rules (web/src/lib/transforms/rule-edit.ts)', ()
   it('a new rule is checked against the whole site with the server\'s schema: its own fields, and an id another rule has', () => {
     const s = site();
     const fresh = { type: 'threshold' as const, rule: newRule('threshold', 'store-a-28', 'temperature') as ThresholdRule };
-    expect(ruleErrors(s, fresh, true)).toEqual({ '(rule)': 'needs high or low' });
+    expect(messages(ruleErrors(s, fresh, true))).toEqual({ '(rule)': 'needs high or low' });
     const ok = { type: 'threshold' as const, rule: { ...fresh.rule, high: 28 } };
     expect(ruleErrors(s, ok, true)).toEqual({});
     // "smoke" is a state rule's id: a threshold may not take it, whatever its list
-    expect(ruleErrors(s, { type: 'threshold', rule: { ...ok.rule, id: 'smoke' } }, true)).toEqual({ id: 'duplicate rule id "smoke"' });
-    expect(ruleErrors(s, { type: 'threshold', rule: { ...ok.rule, id: 'bad id!' } }, true).id).toMatch(/must match/);
+    expect(ruleErrors(s, { type: 'threshold', rule: { ...ok.rule, id: 'smoke' } }, true)).toEqual({ id: { code: 'duplicate_id', params: { what: 'rule', id: 'smoke' }, message: 'duplicate rule id "smoke"' } });
+    expect(ruleErrors(s, { type: 'threshold', rule: { ...ok.rule, id: 'bad id!' } }, true).id?.message).toMatch(/must match/);
     const placed = placeRule(s, ok, true);
     expect(placed.site.rules.thresholds[placed.index]).toEqual(ok.rule);
     expect(placed.site.rules.thresholds).toHaveLength(s.rules.thresholds.length + 1);

@@ -132,7 +132,12 @@ export const historyQuerySchema = z.object({
 }).refine((q) => (q.sensor === undefined) !== (q.camera === undefined), { message: 'give exactly one of sensor or camera', path: ['sensor'] });
 
 /** One normalised error shape for every failing REST call. */
-export interface ApiError { error: string; message: string; fields?: { path: string; message: string }[] }
+/**
+ * A refused field: `message` is English for logs and API users; `code` and `params` (config/problems.ts)
+ * are what the board phrases in its own language. Fields made by hand may carry the message only.
+ */
+export interface ApiFieldError { path: string; message: string; code?: string; params?: Readonly<Record<string, string | number | boolean>> }
+export interface ApiError { error: string; message: string; fields?: ApiFieldError[] }
 
 /** Socket.IO, server → client. Deltas arrive coalesced in one `live:batch` per flush. */
 export interface Snapshot {

@@ -32,6 +32,8 @@ export const modbusPointSchema = z.object({
   zone: idSchema.optional(),
 }).strict().refine((p) => [p.register, p.coil, p.discreteInput].filter((v) => v !== undefined).length === 1, {
   message: 'needs exactly one of register, coil, discreteInput',
+  // the code the board phrases (config/problems.ts)
+  params: { code: 'one_point_source' },
 });
 
 export const modbusDeviceSchema = z.object({

@@ -50,8 +50,9 @@ export const equipmentImportSchema = z.object({
   baseVersion: z.number().int().min(0).optional(),
 }).strict();
 
-/** one refused cell (or row, when `column` is null) of an imported CSV; rows count from 1 = the header */
-export interface CsvProblem { row: number; column: string | null; message: string }
+/** one refused cell (or row, when `column` is null) of an imported CSV; rows count from 1 = the header.
+ * `code` and `params` (config/problems.ts) are what the board phrases; `message` is the English. */
+export interface CsvProblem { row: number; column: string | null; message: string; code?: string; params?: Readonly<Record<string, string | number | boolean>> }
 
 /** GET /api/config/digest: a version in the list with the first few of its changes, for a one-line summary */
 export interface VersionDigest extends ConfigVersionMeta { head: ConfigChange[] }

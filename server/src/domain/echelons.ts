@@ -14,13 +14,16 @@
  * Pure: the schema calls `echelonProblems` to refuse a bad tree; everything else builds on a good one.
  */
 
+import { custom, type ProblemParams } from '../../../config/problems.js';
+
 export interface EchelonSiteInput {
   regions: readonly { id: string; name: string; nameEn?: string | undefined }[];
   units: readonly { id: string; name: string; nameEn?: string | undefined; parent: string }[];
   depots: readonly { id: string; region: string; unit?: string | undefined }[];
 }
 
-export interface EchelonProblem { path: (string | number)[]; message: string }
+/** `params` say which rule broke for the board to phrase (config/problems.ts); `message` is the English of logs and the API */
+export interface EchelonProblem { path: (string | number)[]; message: string; params: ProblemParams }
 
 /** "BAC → LD1 → TD2" */
 export const pathText = (ids: readonly string[]) => ids.join(' → ');
@@ -36,13 +39,13 @@ export function echelonProblems(site: EchelonSiteInput): EchelonProblem[] {
   const depotIds = new Set(site.depots.map((d) => d.id));
   const units = new Map<string, { parent: string; index: number }>();
   site.units.forEach((u, i) => {
-    if (units.has(u.id)) problems.push({ path: ['units', i, 'id'], message: `duplicate unit id "${u.id}"` });
-    else if (regionIds.has(u.id)) problems.push({ path: ['units', i, 'id'], message: `"${u.id}" is already a region id: a scope naming it would be ambiguous` });
-    else if (depotIds.has(u.id)) problems.push({ path: ['units', i, 'id'], message: `"${u.id}" is already a depot id: a scope naming it would be ambiguous` });
+    if (units.has(u.id)) problems.push({ path: ['units', i, 'id'], message: `duplicate unit id "${u.id}"`, params: custom('duplicate_id', { what: 'unit', id: u.id }) });
+    else if (regionIds.has(u.id)) problems.push({ path: ['units', i, 'id'], message: `"${u.id}" is already a region id: a scope naming it would be ambiguous`, params: custom('id_clash', { id: u.id, what: 'region' }) });
+    else if (depotIds.has(u.id)) problems.push({ path: ['units', i, 'id'], message: `"${u.id}" is already a depot id: a scope naming it would be ambiguous`, params: custom('id_clash', { id: u.id, what: 'depot' }) });
     else units.set(u.id, { parent: u.parent, index: i });
   });
   site.depots.forEach((d, i) => {
-    if (regionIds.has(d.id)) problems.push({ path: ['depots', i, 'id'], message: `"${d.id}" is already a region id: a scope naming it would be ambiguous` });
+    if (regionIds.has(d.id)) problems.push({ path: ['depots', i, 'id'], message: `"${d.id}" is already a region id: a scope naming it would be ambiguous`, params: custom('id_clash', { id: d.id, what: 'region' }) });
   });
 
   // walk each unit up to its region; a walk that meets itself is a cycle, one that falls off is an unknown parent
@@ -66,7 +69,7 @@ export function echelonProblems(site: EchelonSiteInput): EchelonProblem[] {
         const key = [...new Set(loop)].sort().join(' ');
         if (!reportedCycle.has(key)) {
           reportedCycle.add(key);
-          problems.push({ path: ['units', u.index, 'parent'], message: `cycle: ${pathText(loop)} (a unit cannot sit beneath itself)` });
+          problems.push({ path: ['units', u.index, 'parent'], message: `cycle: ${pathText(loop)} (a unit cannot sit beneath itself)`, params: custom('echelon_cycle', { path: pathText(loop) }) });
         }
         break;
       }
@@ -88,8 +91,12 @@ export function echelonProblems(site: EchelonSiteInput): EchelonProblem[] {
     if (units.get(u.id)?.index !== i) return;
     if (u.parent === u.id) return; // the climb below reports it as a cycle of one
     if (!regionIds.has(u.parent) && !units.has(u.parent)) {
-      const what = depotIds.has(u.parent) ? `"${u.parent}" is a depot, not a region or a unit` : `unknown parent "${u.parent}"`;
-      problems.push({ path: ['units', i, 'parent'], message: `${what} (path: ${pathText([`${u.parent}?`, u.id])}; a parent is a region or a unit)` });
+      const isDepot = depotIds.has(u.parent);
+      const what = isDepot ? `"${u.parent}" is a depot, not a region or a unit` : `unknown parent "${u.parent}"`;
+      problems.push({
+        path: ['units', i, 'parent'], message: `${what} (path: ${pathText([`${u.parent}?`, u.id])}; a parent is a region or a unit)`,
+        params: custom(isDepot ? 'parent_is_depot' : 'unknown_parent', { id: u.parent, unit: u.id }),
+      });
     }
   });
   for (const id of units.keys()) climb(id);
@@ -97,14 +104,16 @@ export function echelonProblems(site: EchelonSiteInput): EchelonProblem[] {
   site.depots.forEach((d, i) => {
     if (d.unit === undefined) return;
     if (!units.has(d.unit)) {
-      const what = regionIds.has(d.unit) ? `"${d.unit}" is a region: leave unit out to place the depot directly under it` : `unknown unit "${d.unit}"`;
-      problems.push({ path: ['depots', i, 'unit'], message: what });
+      const isRegion = regionIds.has(d.unit);
+      const what = isRegion ? `"${d.unit}" is a region: leave unit out to place the depot directly under it` : `unknown unit "${d.unit}"`;
+      problems.push({ path: ['depots', i, 'unit'], message: what, params: isRegion ? custom('unit_is_region', { id: d.unit }) : custom('unknown_ref', { what: 'unit', id: d.unit }) });
       return;
     }
     const root = rootOf.get(d.unit);
     if (!root || !regionIds.has(d.region)) return; // a broken chain is reported on the unit, an unknown region by the schema
     if (root.region !== d.region) {
-      problems.push({ path: ['depots', i, 'region'], message: `unit "${d.unit}" lies in region ${root.region} (${pathText(root.path)}), not ${d.region}: set region to ${root.region} or choose a unit of ${d.region}` });
+      problems.push({ path: ['depots', i, 'region'], message: `unit "${d.unit}" lies in region ${root.region} (${pathText(root.path)}), not ${d.region}: set region to ${root.region} or choose a unit of ${d.region}`,
+        params: custom('unit_region_mismatch', { unit: d.unit, region: d.region, path: pathText(root.path), expected: root.region }) });
     }
   });
   return problems;

@@ -1,5 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { problemOf } from '../../../config/problems.js';
 import { equipmentFields, EQUIPMENT_FIELDS, type EquipmentField, type EquipmentRegister, type SiteConfig } from '../../../config/schema.js';
 import type { CsvProblem, EquipmentItem, EquipmentType } from '../contracts/equipment.js';
 
@@ -50,19 +51,19 @@ export function parseEquipmentCsv(text: string): CsvParseResult {
   } catch (err) {
     if (err instanceof CsvError) {
       const lines = (err as CsvError & { lines?: number }).lines;
-      return { ok: false, problems: [{ row: lines ?? 0, column: null, message: err.message }] };
+      return { ok: false, problems: [{ row: lines ?? 0, column: null, message: err.message, code: 'csv_unreadable', params: { message: err.message } }] };
     }
     throw err;
   }
   const [head, ...body] = records;
-  if (!head) return { ok: false, problems: [{ row: 1, column: null, message: 'the file is empty: the first row must name the columns' }] };
+  if (!head) return { ok: false, problems: [{ row: 1, column: null, message: 'the file is empty: the first row must name the columns', code: 'csv_empty', params: {} }] };
   const header = head.record.map((h) => h.toLowerCase());
   const problems: CsvProblem[] = [];
   const known = new Set(EQUIPMENT_CSV_COLUMNS);
-  header.forEach((h) => { if (!known.has(h)) problems.push({ row: 1, column: h, message: `unknown column; the columns are ${EQUIPMENT_CSV_COLUMNS.join(', ')}` }); });
-  for (const k of KEY_COLUMNS) if (!header.includes(k)) problems.push({ row: 1, column: k, message: 'required column is missing' });
+  header.forEach((h) => { if (!known.has(h)) problems.push({ row: 1, column: h, message: `unknown column; the columns are ${EQUIPMENT_CSV_COLUMNS.join(', ')}`, code: 'unknown_column', params: { columns: EQUIPMENT_CSV_COLUMNS.join(', ') } }); });
+  for (const k of KEY_COLUMNS) if (!header.includes(k)) problems.push({ row: 1, column: k, message: 'required column is missing', code: 'column_missing', params: {} });
   const dup = header.find((h, i) => header.indexOf(h) !== i);
-  if (dup) problems.push({ row: 1, column: dup, message: 'column given twice' });
+  if (dup) problems.push({ row: 1, column: dup, message: 'column given twice', code: 'column_twice', params: {} });
   if (problems.length) return { ok: false, problems };
 
   const rows: EquipmentCsvRow[] = [];
@@ -76,9 +77,9 @@ export function parseEquipmentCsv(text: string): CsvParseResult {
     const depot = cell('depot');
     const type = cell('type').toLowerCase();
     const id = cell('id');
-    if (!depot) problems.push({ row, column: 'depot', message: 'required' });
-    if (!TYPES.includes(type as EquipmentType)) problems.push({ row, column: 'type', message: `must be one of ${TYPES.join(', ')}` });
-    if (!id) problems.push({ row, column: 'id', message: 'required' });
+    if (!depot) problems.push({ row, column: 'depot', message: 'required', code: 'required', params: {} });
+    if (!TYPES.includes(type as EquipmentType)) problems.push({ row, column: 'type', message: `must be one of ${TYPES.join(', ')}`, code: 'invalid_value', params: { values: TYPES.join(', ') } });
+    if (!id) problems.push({ row, column: 'id', message: 'required', code: 'required', params: {} });
     const register: Record<string, unknown> = {};
     for (const f of EQUIPMENT_FIELDS) {
       const col = REGISTER_COLUMNS[f];
@@ -88,7 +89,10 @@ export function parseEquipmentCsv(text: string): CsvParseResult {
       const value: unknown = f === 'calibrationIntervalDays' ? (/^\d+$/.test(raw) ? Number(raw) : raw) : raw;
       const r = equipmentFields[f].safeParse(value);
       if (r.success) register[f] = r.data;
-      else problems.push({ row, column: col, message: r.error.issues[0]?.message ?? 'invalid' });
+      else {
+        const issue = r.error.issues[0];
+        problems.push({ row, column: col, message: issue?.message ?? 'invalid', ...(issue ? problemOf(issue) : {}) });
+      }
     }
     if (problems.length === before) rows.push({ row, depot, type: type as EquipmentType, id, register: register as EquipmentRegister });
   }
@@ -109,17 +113,17 @@ export function applyEquipmentRows(site: SiteConfig, rows: readonly EquipmentCsv
   for (const r of rows) {
     const key = `${r.depot}\u0000${r.type}\u0000${r.id}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) { problems.push({ row: r.row, column: 'id', message: `${r.type} ${r.id} of depot ${r.depot} is already in row ${earlier}` }); continue; }
+    if (earlier !== undefined) { problems.push({ row: r.row, column: 'id', message: `${r.type} ${r.id} of depot ${r.depot} is already in row ${earlier}`, code: 'row_repeated', params: { what: r.type, id: r.id, depot: r.depot, row: earlier } }); continue; }
     seen.set(key, r.row);
     const depot = next.depots.find((d) => d.id === r.depot);
-    if (!depot) { problems.push({ row: r.row, column: 'depot', message: `unknown depot "${r.depot}"` }); continue; }
+    if (!depot) { problems.push({ row: r.row, column: 'depot', message: `unknown depot "${r.depot}"`, code: 'unknown_ref', params: { what: 'depot', id: r.depot } }); continue; }
     let target: Record<string, unknown> | undefined;
     if (r.type === 'collector') {
-      if (r.id !== depot.id) { problems.push({ row: r.row, column: 'id', message: `a collector's id is its depot's id ("${depot.id}")` }); continue; }
+      if (r.id !== depot.id) { problems.push({ row: r.row, column: 'id', message: `a collector's id is its depot's id ("${depot.id}")`, code: 'collector_id', params: { id: depot.id } }); continue; }
       target = (depot.collector ??= {}) as Record<string, unknown>;
     } else {
       target = (r.type === 'sensor' ? depot.sensors : depot.cameras).find((d) => d.id === r.id) as Record<string, unknown> | undefined;
-      if (!target) { problems.push({ row: r.row, column: 'id', message: `depot ${r.depot} has no ${r.type} "${r.id}"` }); continue; }
+      if (!target) { problems.push({ row: r.row, column: 'id', message: `depot ${r.depot} has no ${r.type} "${r.id}"`, code: 'no_device', params: { what: r.type, id: r.id, depot: r.depot } }); continue; }
     }
     for (const [f, v] of Object.entries(r.register)) {
       if (v === undefined) delete target[f];
@@ -129,15 +133,15 @@ export function applyEquipmentRows(site: SiteConfig, rows: readonly EquipmentCsv
   }
   if (problems.length) return { ok: false, problems };
   // a duplicate code is reported on the row that brought it (the schema would name only a configuration path)
-  const owner = new Map<string, string>();
+  const owner = new Map<string, { what: EquipmentType; id: string; depot: string }>();
   const rowOf = new Map(rows.map((r) => [`${r.depot}\u0000${r.type}\u0000${r.id}`, r.row]));
   const note = (code: string | undefined, depot: string, type: EquipmentType, id: string) => {
     if (!code) return;
     const k = code.toUpperCase();
     const first = owner.get(k);
     const row = rowOf.get(`${depot}\u0000${type}\u0000${id}`);
-    if (first === undefined) owner.set(k, `${type} ${id} of depot ${depot}`);
-    else if (row !== undefined) problems.push({ row, column: 'code', message: `code "${code}" is already used by ${first}` });
+    if (first === undefined) owner.set(k, { what: type, id, depot });
+    else if (row !== undefined) problems.push({ row, column: 'code', message: `code "${code}" is already used by ${first.what} ${first.id} of depot ${first.depot}`, code: 'code_taken', params: { code, ...first } });
   };
   // devices the CSV did not touch claim their codes first, so the blame falls on an imported row
   const devices = next.depots.flatMap((d) => [

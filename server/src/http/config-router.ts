@@ -23,7 +23,7 @@ export function ifMatchVersion(req: Request): number | undefined {
 
 /** the service's refusals → HTTP: 400 with every path, 409 with both versions, 428 without a base, 404 */
 export function configError(err: unknown, res: Response, next: NextFunction): void {
-  if (err instanceof ConfigInvalidError) return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: p.path || '(config)', message: p.message }))));
+  if (err instanceof ConfigInvalidError) return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: p.path || '(config)', message: p.message, code: p.code, params: p.params }))));
   if (err instanceof ConfigConflictError) {
     const body: ConfigConflict = { error: 'version_conflict', message: err.message, baseVersion: err.baseVersion, currentVersion: err.currentVersion };
     res.status(409).set('ETag', `"${err.currentVersion}"`).json(body);

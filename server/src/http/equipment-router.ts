@@ -21,9 +21,9 @@ function ifMatch(req: Request): number | undefined {
 
 function refusal(err: unknown, res: Response, next: NextFunction): void {
   if (err instanceof EquipmentCsvError) {
-    return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: `rows[${p.row}]${p.column ? `.${p.column}` : ''}`, message: p.message }))));
+    return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: `rows[${p.row}]${p.column ? `.${p.column}` : ''}`, message: p.message, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) }))));
   }
-  if (err instanceof ConfigInvalidError) return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: p.path || '(config)', message: p.message }))));
+  if (err instanceof ConfigInvalidError) return next(new HttpError(400, 'bad_request', err.message, err.problems.map((p) => ({ path: p.path || '(config)', message: p.message, code: p.code, params: p.params }))));
   if (err instanceof ConfigConflictError) {
     res.status(409).set('ETag', `"${err.currentVersion}"`).json({ error: 'version_conflict', message: err.message, baseVersion: err.baseVersion, currentVersion: err.currentVersion });
     return;

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError, type ZodType } from 'zod';
+import { problemOf } from '../../../config/problems.js';
 import type { ApiError } from '../contracts/api.js';
 import type { Logger } from '../adapters/logger.js';
 import { ActionError } from '../services/alarm-actions.js';
@@ -21,7 +22,7 @@ export function parseOr400<T>(schema: ZodType<T>, value: unknown): T {
 }
 
 function badRequest(e: ZodError): HttpError {
-  const fields = e.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  const fields = e.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message, ...problemOf(i) }));
   return new HttpError(400, 'bad_request', `invalid fields: ${fields.map((f) => f.path).join(', ')}`, fields);
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { deepFreeze, formatPath } from '../../../config/loader.js';
+import { problemOf, type Problem } from '../../../config/problems.js';
 import { siteConfigSchema, type SiteConfig } from '../../../config/schema.js';
 import type { Logger } from '../adapters/logger.js';
 import type { ConfigChangeResult } from '../contracts/config.js';
@@ -16,7 +17,7 @@ export interface AppliedConfig { meta: ConfigVersionMeta; site: SiteConfig }
 
 /** A configuration refused by the schema: every problem, each with its file-less path. */
 export class ConfigInvalidError extends Error {
-  constructor(readonly problems: { path: string; message: string }[], message = 'invalid configuration') {
+  constructor(readonly problems: SiteProblem[], message = 'invalid configuration') {
     super(`${message}: ${problems.map((p) => p.path || '(top level)').join(', ')}`);
   }
 }
@@ -50,10 +51,13 @@ function storedCollectors(config: unknown): { depot: string; passwordHash: strin
 
 const hashOf = (site: unknown) => createHash('sha256').update(canonicalJson(site)).digest('hex');
 
-export function validateSite(input: unknown): { ok: true; site: SiteConfig } | { ok: false; problems: { path: string; message: string }[] } {
+/** one problem of a refused site: its path, zod's English, and the code and params the board phrases */
+export interface SiteProblem extends Problem { path: string; message: string }
+
+export function validateSite(input: unknown): { ok: true; site: SiteConfig } | { ok: false; problems: SiteProblem[] } {
   const r = siteConfigSchema.safeParse(input);
   if (r.success) return { ok: true, site: deepFreeze(r.data) };
-  return { ok: false, problems: r.error.issues.map((i) => ({ path: formatPath(i.path.filter((s): s is string | number => typeof s !== 'symbol')), message: i.message })) };
+  return { ok: false, problems: r.error.issues.map((i) => ({ path: formatPath(i.path.filter((s): s is string | number => typeof s !== 'symbol')), message: i.message, ...problemOf(i) })) };
 }
 
 /**

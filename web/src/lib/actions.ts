@@ -46,7 +46,7 @@ export class Actions {
     try {
       return { ok: true, data: await f() };
     } catch (e) {
-      if (e instanceof ApiRequestError) return { ok: false, status: e.status, error: e.error, message: e.message };
+      if (e instanceof ApiRequestError) return { ok: false, status: e.status, error: e.error, message: e.message, ...(e.fields ? { fields: e.fields } : {}) };
       return { ok: false, status: 0, error: 'network', message: e instanceof Error ? e.message : String(e) };
     }
   }

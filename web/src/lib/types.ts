@@ -5,6 +5,8 @@ export type {
   LiveBatch, LoginRequest, LoginResponse, MeResponse, ReadinessLevel, Reason, ReasonCode, RegionSummary, Role,
   SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError, LiveSnapshot, SequencedBatch, RateLimitedReply, ChangePasswordRequest,
 } from '../../../server/src/contracts/api.js';
+import type { ApiFieldError } from '../../../server/src/contracts/api.js';
+export type { ApiFieldError };
 export type { CameraHealth, HistoryPoint, SensorKind } from '../../../server/src/contracts/telemetry.js';
 export type { MapOutline, MapResponse } from '../../../server/src/contracts/map.js';
 export type { SnapshotTakeResult, SnapshotView } from '../../../server/src/contracts/snapshots.js';
@@ -18,7 +20,7 @@ export type HistoryRange = '1h' | '6h' | '24h' | '7d' | '30d';
 export const HISTORY_RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
 
 /** a failed operator action, from REST (ApiRequestError) or Socket.IO (ActionResult): the same three fields */
-export interface ActionFailure { status: number; error: string; message: string }
+export interface ActionFailure { status: number; error: string; message: string; fields?: ApiFieldError[] }
 export type {
   CollectorHealthView, CollectorsResponse, DiscoveredView, RejectedSampleView, ApproveDiscoveredRequest,
 } from '../../../server/src/contracts/collectors.js';

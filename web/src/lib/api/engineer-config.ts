@@ -1,12 +1,13 @@
 import type { SiteConfig } from '../../../../config/schema.js';
 import type { BacktestRequest, BacktestResponse } from '../../../../server/src/contracts/backtest.js';
+import type { ApiFieldError } from '../../../../server/src/contracts/api.js';
 import type { ConfigChangeResult, RunningConfigView } from '../../../../server/src/contracts/config.js';
 import { ApiRequestError, type ApiClient } from './http.js';
 
 export type { BacktestRequest, BacktestResponse, ConfigChangeResult, RunningConfigView };
 
 /** what a refused save means for the editor: someone else saved first (reload), or a plain failure */
-export type SaveRefusal = { kind: 'conflict'; currentVersion: number | null } | { kind: 'invalid'; fields: { path: string; message: string }[] } | { kind: 'other'; error: unknown };
+export type SaveRefusal = { kind: 'conflict'; currentVersion: number | null } | { kind: 'invalid'; fields: ApiFieldError[] } | { kind: 'other'; error: unknown };
 
 /**
  * The engineers' configuration calls (server/src/http/config-router.ts, rules-router.ts): the running

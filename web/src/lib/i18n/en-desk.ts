@@ -178,6 +178,7 @@ export const enDesk: Readonly<Record<keyof typeof viDesk, string>> = {
   'error.timeout': 'The server did not answer in time. Please try again.',
   'error.forbidden': 'You may not do this at this depot.',
   'error.notFound': 'Not found (it may have been removed, or it is outside your scope).',
+  'error.invalidFields': 'Invalid input:',
   'error.invalid': 'Invalid input: {message}',
   'error.conflict': 'Not possible in the current state: {message}',
   'error.code.not_ackable': 'Nothing to acknowledge: the alarm is already acknowledged, shelved or in maintenance.',

@@ -176,6 +176,7 @@ export const viDesk = {
   'error.timeout': 'Máy chủ không trả lời kịp. Vui lòng thử lại.',
   'error.forbidden': 'Bạn không có quyền thực hiện thao tác này ở kho này.',
   'error.notFound': 'Không tìm thấy (có thể đã bị xoá hoặc nằm ngoài phạm vi của bạn).',
+  'error.invalidFields': 'Dữ liệu chưa hợp lệ:',
   'error.invalid': 'Dữ liệu chưa hợp lệ: {message}',
   'error.conflict': 'Không thực hiện được ở trạng thái hiện tại: {message}',
   'error.code.not_ackable': 'Không còn gì để xác nhận: báo động đã được xác nhận hoặc đang tạm hoãn/bảo trì.',

@@ -76,8 +76,3 @@ export function suggestedName(zoneName: string | undefined, id: string): string 
 export const SENSOR_KIND_CHOICES = [
   'temperature', 'humidity', 'smoke', 'gas', 'door', 'motion', 'fence', 'mains', 'ups_battery', 'ups_on_battery', 'water',
 ] as const satisfies readonly SensorKind[];
-
-/** the server's 400 fields as one line per field, for the approval form ("zone: unknown zone …") */
-export function fieldLines(fields: readonly { path: string; message: string }[] | undefined): string[] {
-  return (fields ?? []).map((f) => `${f.path}: ${f.message}`);
-}

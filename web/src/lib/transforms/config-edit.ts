@@ -2,6 +2,7 @@ import {
   siteConfigSchema, thresholdRuleSchema, stateRuleSchema, rateRuleSchema,
   type CameraConfig, type DepotConfig, type SensorConfig, type SiteConfig, type ZoneConfig,
 } from '../../../../config/schema.js';
+import { problemOf, type Problem } from '../../../../config/problems.js';
 
 /**
  * Pure edits of a draft site configuration for the engineer's editors, and its validation with the
@@ -11,8 +12,10 @@ import {
 
 /** a path into the configuration, as zod reports it: ['depots', 0, 'sensors', 2, 'zone'] */
 export type Path = readonly (string | number)[];
-/** "depots.0.sensors.2.zone" → message; the first message per path */
-export type FieldErrors = Readonly<Record<string, string>>;
+/** a field's problem: its code and params for the board to phrase (lib/transforms/problem-text.ts), zod's English beside them */
+export interface FieldProblem extends Problem { message: string }
+/** "depots.0.sensors.2.zone" → its problem; the first problem per path */
+export type FieldErrors = Readonly<Record<string, FieldProblem>>;
 
 export const pathKey = (p: Path): string => p.map(String).join('.');
 
@@ -20,10 +23,10 @@ export const pathKey = (p: Path): string => p.map(String).join('.');
 export function validateSite(draft: unknown): FieldErrors {
   const r = siteConfigSchema.safeParse(draft);
   if (r.success) return {};
-  const out: Record<string, string> = {};
+  const out: Record<string, FieldProblem> = {};
   for (const i of r.error.issues) {
     const k = pathKey(i.path as Path) || '(config)';
-    out[k] ??= i.message;
+    out[k] ??= { ...problemOf(i), message: i.message };
   }
   return out;
 }
@@ -36,7 +39,7 @@ export function errorsUnder(errors: FieldErrors, prefix: Path): string[] {
 
 /**
  * A number field's text as the draft keeps it: empty is "not set" (undefined), a number is a number,
- * anything else stays text so the schema reports it ("expected number") beside the field.
+ * anything else stays text so the schema reports it ("must be a number") beside the field.
  */
 export function numberInput(text: string): number | string | undefined {
   const t = text.trim().replace(',', '.');
@@ -147,7 +150,7 @@ export const ruleSchemas = { threshold: thresholdRuleSchema, state: stateRuleSch
 export function validateRule(type: keyof typeof ruleSchemas, rule: unknown): FieldErrors {
   const r = ruleSchemas[type].safeParse(rule);
   if (r.success) return {};
-  const out: Record<string, string> = {};
-  for (const i of r.error.issues) out[pathKey(i.path as Path) || '(rule)'] ??= i.message;
+  const out: Record<string, FieldProblem> = {};
+  for (const i of r.error.issues) out[pathKey(i.path as Path) || '(rule)'] ??= { ...problemOf(i), message: i.message };
   return out;
 }

@@ -1,8 +1,11 @@
 import { isMessageKey, type MessageKey, type Params } from '../i18n/index.js';
 import type { ActionFailure } from '../types.js';
 
-/** A failure as a message key + params, so the text follows a language switch. */
-export interface Problem { key: MessageKey; params?: Params }
+/**
+ * A failure as a message key + params, so the text follows a language switch; a refused request's fields
+ * (code and params, config/problems.ts) are phrased by the board too (problem-text.ts).
+ */
+export interface Problem { key: MessageKey; params?: Params; fields?: NonNullable<ActionFailure['fields']> }
 
 /**
  * Why an operator action failed, in words a guard understands: "out of your depots" rather than
@@ -15,7 +18,7 @@ export function describeFailure(f: ActionFailure): Problem {
   const byCode = `error.code.${f.error}`;
   if (isMessageKey(byCode)) return { key: byCode };
   switch (f.status) {
-    case 400: return { key: 'error.invalid', params: { message: f.message } };
+    case 400: return f.fields?.length ? { key: 'error.invalidFields', fields: f.fields } : { key: 'error.invalid', params: { message: f.message } };
     case 401: return { key: 'login.expired' };
     case 403: return { key: 'error.forbidden' };
     case 404: return { key: 'error.notFound' };

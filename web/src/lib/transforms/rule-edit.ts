@@ -1,6 +1,6 @@
 import type { DepotConfig, RulesConfig, SensorConfig, SiteConfig, ZoneConfig } from '../../../../config/schema.js';
 import type { SensorKind } from '../../../../server/src/contracts/telemetry.js';
-import { pathKey, validateSite, type FieldErrors } from './config-edit.js';
+import { pathKey, validateSite, type FieldErrors, type FieldProblem } from './config-edit.js';
 import type { BacktestAlarm, BacktestResponse, BacktestRule } from '../../../../server/src/contracts/backtest.js';
 
 /**
@@ -139,7 +139,7 @@ export function placeRule(site: SiteConfig, next: BacktestRule, isNew: boolean):
 export function ruleErrors(site: SiteConfig, next: BacktestRule, isNew: boolean): FieldErrors {
   const placed = placeRule(site, next, isNew);
   const prefix = pathKey(['rules', LISTS[next.type], placed.index]);
-  const out: Record<string, string> = {};
+  const out: Record<string, FieldProblem> = {};
   for (const [k, m] of Object.entries(validateSite(placed.site))) {
     if (k === prefix) out['(rule)'] ??= m;
     else if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] ??= m;

@@ -9,6 +9,7 @@ import { enMaintenance, viMaintenance } from './maintenance.js';
 import { enHealth, viHealth } from './health.js';
 import { enUnits, viUnits } from './units.js';
 import { enEdge, viEdge } from './edge.js';
+import { enProblems, viProblems } from './problems.js';
 
 export const viEngineer = {
   'nav.engineer': 'Kỹ thuật',
@@ -23,6 +24,7 @@ export const viEngineer = {
   ...viHealth,
   ...viUnits,
   ...viEdge,
+  ...viProblems,
 };
 
 export const enEngineer: Readonly<Record<keyof typeof viEngineer, string>> = {
@@ -38,4 +40,5 @@ export const enEngineer: Readonly<Record<keyof typeof viEngineer, string>> = {
   ...enHealth,
   ...enUnits,
   ...enEdge,
+  ...enProblems,
 };
