@@ -14,6 +14,7 @@ import { createSessionRepo, createUserRepo } from './adapters/sqlite/user-repo.j
 import { createSqliteAlarmStore } from './adapters/sqlite/alarm-store.js';
 import { createAlarmHealthQueries } from './adapters/sqlite/alarm-health-queries.js';
 import { createRecurringMaintenanceRepo } from './adapters/sqlite/recurring-maintenance-repo.js';
+import { createEngineerStateRepo } from './adapters/sqlite/engineer-state-repo.js';
 import { createRecurringMaintenance } from './services/recurring-maintenance.js';
 import { createConfigRepo } from './adapters/sqlite/config-repo.js';
 import { createConfigService, type ConfigService } from './services/config-service.js';
@@ -75,7 +76,7 @@ export interface System {
  * Builds and starts every component in dependency order; stop() takes them down in reverse, draining
  * the telemetry queue before the store closes.
  */
-export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number; sessionCheckMs?: number } = {}): Promise<System> {
+export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { clock?: Clock; site?: SiteConfig; tickMs?: number; sessionCheckMs?: number; collectorSaveMs?: number } = {}): Promise<System> {
   const clock = opts.clock ?? systemClock;
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -133,12 +134,27 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     const backfill = createBackfillJournal({
       index: () => index, clock, logger: logger.child({ component: 'backfill' }), audit: (e) => auditSink.write?.(e),
     });
+    // ignored devices and the collectors' last status outlive a restart; rejection tallies count since the start
+    const engineerState = createEngineerStateRepo(stateDb);
     const discovery = new DiscoveryRegistry();
+    discovery.restore(engineerState.ignoredDevices());
     // the applier is built further down; until it has published, a depot's retained collector/config version is unknown
     const publishedConfig: { of?: (depot: string) => number | undefined } = {};
     const collectors = createCollectorHealth({
       index: () => index, clock, configVersion: () => config.current().meta.n, publishedVersion: (depot) => publishedConfig.of?.(depot),
+      restored: engineerState.collectorRecords(),
     });
+    const saveCollectors = () => {
+      try {
+        engineerState.saveCollectors(collectors.dirty());
+      } catch (err) {
+        logger.error({ err }, 'saving the collectors\' last status failed');
+      }
+    };
+    // every few seconds, not per message: a status or a reading is a write at most this often per depot
+    const collectorSave = setInterval(saveCollectors, opts.collectorSaveMs ?? 10_000);
+    collectorSave.unref();
+    stops.push(() => { clearInterval(collectorSave); saveCollectors(); });
     // snapshots need the alarm service and the audit log, built further down; what a persistent session hands over
     // before then waits for it (its PUBACK with it), a few pictures at most
     const lateSnapshots: { service?: SnapshotService; early: [IncomingSnapshot, () => void][] } = { early: [] };
@@ -212,7 +228,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       publishRetained: (topic, payload) => mqtt.publish(topic, payload, { qos: 1, retain: true }, (err) => { if (err) logger.warn({ err: err.message, topic }, 'could not publish collector config'); }),
     });
     config.onApplied(applier.apply);
-    config.onApplied(() => collectors.reconfigured());
+    config.onApplied(() => { for (const depot of collectors.reconfigured()) engineerState.forgetCollector(depot); });
     // a rotated password, a disabled or removed account: whoever is logged in with the old one is cut off now
     config.onApplied((next, previous) => {
       for (const depot of changedAccounts(previous.site.collectors, next.site.collectors)) broker?.disconnectCollector(depot);
@@ -252,7 +268,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
       auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), recurring, users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
       telemetry: store, replay, onBacktest: metrics.backtest, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
-      discovered: createDiscoveredService({ registry: discovery, config, audit, clock }), collectors,
+      discovered: createDiscoveredService({ registry: discovery, config, audit, clock, store: engineerState }), collectors,
       collectorAccounts: createCollectorAccounts({ config, hasher: argon2Hasher, clock, audit }),
       onClients: (n) => metrics.clients.set(n),
       onBacklog: (n) => metrics.liveBacklog.set(n),

@@ -46,6 +46,8 @@ export interface CollectorsResponse {
   configVersion: number;
   /** the window the rates are taken over */
   rateWindowMs: number;
+  /** the rejection tallies and samples count from here (the centre's start): they are not kept across a restart */
+  rejectionsSince: number;
   collectors: CollectorHealthView[];
   /** refused messages that named no configured depot (bad topics, invented depots): counted once for all */
   unattributed: { rejected: number; rejections: { reason: string; count: number }[]; samples: RejectedSampleView[] };

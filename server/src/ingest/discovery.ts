@@ -38,6 +38,14 @@ export class DiscoveryRegistry {
     });
   }
 
+  /** ignored devices kept across a restart (EngineerStateStore): set aside again, counting on from where they were */
+  restore(devices: readonly DiscoveredDevice[]): void {
+    for (const d of devices) {
+      if (!d.ignored || this.devices.has(d.key) || this.devices.size >= this.max) continue;
+      this.devices.set(d.key, { ...d, ignored: { ...d.ignored } });
+    }
+  }
+
   get(key: string): DiscoveredDevice | undefined {
     const d = this.devices.get(key);
     return d ? { ...d } : undefined;

@@ -5,6 +5,7 @@ import type { DiscoveredView } from '../contracts/collectors.js';
 import type { DiscoveryRegistry } from '../ingest/discovery.js';
 import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
+import type { EngineerStateStore } from '../ports/engineer-state.js';
 import type { ConfigService } from './config-service.js';
 
 export class DiscoveredNotFound extends Error {
@@ -20,13 +21,16 @@ export interface DiscoveredServiceDeps {
   config: Pick<ConfigService, 'current' | 'put'>;
   audit: (entries: AuditInput[]) => void;
   clock: Clock;
+  /** where ignored devices outlive a restart; absent: in memory only */
+  store?: Pick<EngineerStateStore, 'saveIgnored' | 'forgetDevice'>;
 }
 
 /**
  * Discovered devices (SPEC §3) for engineers: approving one makes it a configured device in a new
  * configuration version through the config service (the same schema, audit, 409 and 428 as PUT
  * /api/config) and the running system takes it at once; ignoring one sets it aside, audited, listed
- * apart and reversible.
+ * apart, reversible and kept across a restart (the store); devices waiting for a decision are not kept:
+ * a device that still sends is discovered again within its interval.
  */
 export function createDiscoveredService(deps: DiscoveredServiceDeps) {
   const { registry } = deps;
@@ -50,6 +54,7 @@ export function createDiscoveredService(deps: DiscoveredServiceDeps) {
       // the config service validates, stores the version with its audit entry and applies it, or throws
       const r = deps.config.put(made.site, { base: input.baseVersion, author: who.username, comment });
       registry.remove(key);
+      if (device.ignored) deps.store?.forgetDevice(key);
       return { ...r, device };
     },
 
@@ -58,7 +63,9 @@ export function createDiscoveredService(deps: DiscoveredServiceDeps) {
       const at = deps.clock.now();
       deps.audit([{ at, actor: who.username, action: 'discovered.ignore', target: `discovered:${key}`, depot: d.depotId, note: note || null, detail: { type: d.type, id: d.id, messages: d.messages } }]);
       registry.ignore(key, { by: who.username, at, note });
-      return registry.get(key) ?? d;
+      const now = registry.get(key) ?? d;
+      if (now.ignored) deps.store?.saveIgnored({ ...now, ignored: now.ignored });
+      return now;
     },
 
     unignore(key: string, who: { username: string; visible: (depotId: string) => boolean }): DiscoveredView {
@@ -66,6 +73,7 @@ export function createDiscoveredService(deps: DiscoveredServiceDeps) {
       if (!d.ignored) return d;
       deps.audit([{ at: deps.clock.now(), actor: who.username, action: 'discovered.unignore', target: `discovered:${key}`, depot: d.depotId, note: null, detail: { type: d.type, id: d.id } }]);
       registry.unignore(key);
+      deps.store?.forgetDevice(key);
       return registry.get(key) ?? d;
     },
   };

@@ -134,6 +134,24 @@ const MIGRATIONS: readonly Migration[] = [
    );
    ALTER TABLE maintenance ADD COLUMN recurring_id INTEGER;  -- maintenance_recurring.id; no foreign key, so the rule's row can go on its own
    CREATE INDEX maintenance_recurring_occurrence ON maintenance(recurring_id, from_at);`,
+  // the engineer's desk across a restart (engineer-state-repo.ts): discovered devices an engineer ignored,
+  // and each depot's last collector status and last-heard time. Rejection tallies stay in memory, "since" the start.
+  `CREATE TABLE discovered_ignored (
+     key TEXT PRIMARY KEY,
+     depot TEXT NOT NULL,
+     device TEXT NOT NULL     -- JSON, contracts/collectors.ts DiscoveredView with its ignored { by, at, note }
+   );
+   CREATE TABLE collector_state (
+     depot TEXT PRIMARY KEY,
+     state TEXT NOT NULL CHECK (state IN ('online','offline')),
+     status_ts INTEGER NOT NULL,
+     since INTEGER NOT NULL,
+     version TEXT,
+     config_version INTEGER,
+     spooled INTEGER NOT NULL,
+     dropped INTEGER NOT NULL,
+     last_seen INTEGER
+   );`,
 ];
 
 export function openStateDb(path: string): StateDb {
