@@ -47,6 +47,7 @@ export interface CustomProblems {
   edge_read_twice: { id: string; by: string };
   unknown_time_zone: Record<string, never>;
   duplicate_account: { depot: string };
+  no_stored_password: { depot: string };
   // the equipment CSV's own (server/src/domain/equipment-csv.ts)
   csv_unreadable: { message: string };
   csv_empty: Record<string, never>;

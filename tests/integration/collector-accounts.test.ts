@@ -96,7 +96,9 @@ describe('collector accounts: masked hashes, a new password, the broker followin
     const invented = { ...renamed, collectors: [...renamed.collectors, { depot: 'D2', passwordHash: HASH_MASK }] };
     const bad = await put(invented, r.body.version.n);
     expect(bad.status).toBe(400);
-    expect(bad.body.fields).toEqual([{ path: 'collectors[1].passwordHash', message: 'no stored password for depot "D2" to keep: set one for this account' }]);
+    expect(bad.body.fields).toEqual([{
+      path: 'collectors[1].passwordHash', message: 'no stored password for depot "D2" to keep: set one for this account', code: 'no_stored_password', params: { depot: 'D2' },
+    }]);
   });
 
   it('a rotated password: the old one is refused by the embedded broker, the new one admitted, the old session ended, all audited', async () => {

@@ -28,7 +28,9 @@ describe('collector password hashes never leave the server (server/src/domain/se
   it('a mask sent back keeps the stored hash of its depot; a mask with none behind it is a problem at its path', () => {
     const r = unmaskCollectorHashes({ collectors: [{ depot: 'K101', passwordHash: HASH_MASK }, { depot: 'K102', passwordHash: H2 }, { depot: 'K103', passwordHash: HASH_MASK }] }, [{ depot: 'K101', passwordHash: H1 }]);
     expect(r.value).toEqual({ collectors: [{ depot: 'K101', passwordHash: H1 }, { depot: 'K102', passwordHash: H2 }, { depot: 'K103', passwordHash: HASH_MASK }] });
-    expect(r.problems).toEqual([{ path: ['collectors', 2, 'passwordHash'], message: 'no stored password for depot "K103" to keep: set one for this account' }]);
+    expect(r.problems).toEqual([{
+      path: ['collectors', 2, 'passwordHash'], message: 'no stored password for depot "K103" to keep: set one for this account', code: 'no_stored_password', params: { depot: 'K103' },
+    }]);
     expect(unmaskCollectorHashes('not a site', []).value).toBe('not a site');
   });
 

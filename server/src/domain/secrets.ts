@@ -39,7 +39,8 @@ function mask(v: unknown, secret: boolean): unknown {
   return out ?? v;
 }
 
-export interface MaskProblem { path: (string | number)[]; message: string }
+/** `code` and `params` for the board to phrase (config/problems.ts) */
+export interface MaskProblem { path: (string | number)[]; message: string; code: 'no_stored_password'; params: { depot: string } }
 
 /**
  * A configuration coming in (PUT /api/config, config/*.yaml): each collector account whose hash is the
@@ -54,7 +55,10 @@ export function unmaskCollectorHashes(input: unknown, stored: readonly { depot: 
     if (!isRecord(c) || c.passwordHash !== HASH_MASK) return c;
     const hash = typeof c.depot === 'string' ? byDepot.get(c.depot) : undefined;
     if (hash === undefined || hash === HASH_MASK) {
-      problems.push({ path: ['collectors', i, 'passwordHash'], message: `no stored password for depot "${String(c.depot)}" to keep: set one for this account` });
+      problems.push({
+        path: ['collectors', i, 'passwordHash'], message: `no stored password for depot "${String(c.depot)}" to keep: set one for this account`,
+        code: 'no_stored_password', params: { depot: String(c.depot) },
+      });
       return c;
     }
     return { ...c, passwordHash: hash };

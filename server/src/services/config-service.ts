@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { deepFreeze, formatPath } from '../../../config/loader.js';
-import { problemOf, type Problem } from '../../../config/problems.js';
+import { problemOf as issueProblem, type Problem } from '../../../config/problems.js';
 import { siteConfigSchema, type SiteConfig } from '../../../config/schema.js';
 import type { Logger } from '../adapters/logger.js';
 import type { ConfigChangeResult } from '../contracts/config.js';
 import { canonicalJson, diffConfig, type ConfigChange } from '../domain/config-diff.js';
 import { SYSTEM } from '../domain/incidents.js';
-import { maskSecrets, unmaskCollectorHashes } from '../domain/secrets.js';
+import { maskSecrets, unmaskCollectorHashes, type MaskProblem } from '../domain/secrets.js';
 import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConfigSource, ConfigStore, ConfigVersionMeta, ConfigVersionRecord } from '../ports/config-store.js';
@@ -42,7 +42,7 @@ export interface ConfigServiceDeps {
 
 type Applied = (next: AppliedConfig, previous: AppliedConfig) => void;
 
-const problemOf = (p: { path: (string | number)[]; message: string }) => ({ path: formatPath(p.path), message: p.message });
+const problemOf = (p: MaskProblem): SiteProblem => ({ path: formatPath(p.path), message: p.message, code: p.code, params: p.params });
 /** the collector accounts of a stored version, as far as it has any (its shape is checked when applied) */
 function storedCollectors(config: unknown): { depot: string; passwordHash: string }[] {
   const list = (config as { collectors?: unknown } | undefined)?.collectors;
@@ -57,7 +57,7 @@ export interface SiteProblem extends Problem { path: string; message: string }
 export function validateSite(input: unknown): { ok: true; site: SiteConfig } | { ok: false; problems: SiteProblem[] } {
   const r = siteConfigSchema.safeParse(input);
   if (r.success) return { ok: true, site: deepFreeze(r.data) };
-  return { ok: false, problems: r.error.issues.map((i) => ({ path: formatPath(i.path.filter((s): s is string | number => typeof s !== 'symbol')), message: i.message, ...problemOf(i) })) };
+  return { ok: false, problems: r.error.issues.map((i) => ({ path: formatPath(i.path.filter((s): s is string | number => typeof s !== 'symbol')), message: i.message, ...issueProblem(i) })) };
 }
 
 /**
