@@ -45,6 +45,13 @@ export interface CustomProblems {
   one_point_source: Record<string, never>;
   edge_kind_mismatch: { id: string; kind: string; expected: string };
   edge_read_twice: { id: string; by: string };
+  snmp_needs_auth_key: Record<string, never>;
+  snmp_needs_priv_key: Record<string, never>;
+  snmp_needs_credentials: Record<string, never>;
+  snmp_needs_sensor: Record<string, never>;
+  camera_api_needs_field: Record<string, never>;
+  camera_needs_source: Record<string, never>;
+  freeze_not_shorter: Record<string, never>;
   unknown_time_zone: Record<string, never>;
   duplicate_account: { depot: string };
   no_stored_password: { depot: string };

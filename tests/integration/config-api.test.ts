@@ -160,10 +160,10 @@ describe('configuration as data, with versions', () => {
     const r = await put({ config: bad, baseVersion: n });
     expect(r.status).toBe(400);
     expect(r.body.fields).toEqual([
-      { path: 'depots[0].edge.modbus[0].points[0].sensor', message: 'unknown sensor "G1" in depot D1' },
-      { path: 'depots[0].edge.modbus[0].points[1].kind', message: 'sensor T1 is a temperature sensor in depot D1, not humidity' },
-      { path: 'depots[0].edge.modbus[0].points[3].sensor', message: 'sensor DR1 is already read by edge.modbus.0.points.2.sensor' },
-      { path: 'depots[0].edge.cameras[0].camera', message: 'unknown camera "C7" in depot D1' },
+      { path: 'depots[0].edge.modbus[0].points[0].sensor', message: 'unknown sensor "G1" in depot D1', code: 'no_device', params: { what: 'sensor', id: 'G1', depot: 'D1' } },
+      { path: 'depots[0].edge.modbus[0].points[1].kind', message: 'sensor T1 is a temperature sensor in depot D1, not humidity', code: 'edge_kind_mismatch', params: { id: 'T1', kind: 'temperature', expected: 'humidity' } },
+      { path: 'depots[0].edge.modbus[0].points[3].sensor', message: 'sensor DR1 is already read by edge.modbus.0.points.2.sensor', code: 'edge_read_twice', params: { id: 'DR1', by: 'edge.modbus.0.points.2.sensor' } },
+      { path: 'depots[0].edge.cameras[0].camera', message: 'unknown camera "C7" in depot D1', code: 'no_device', params: { what: 'camera', id: 'C7', depot: 'D1' } },
     ]);
     (bad.depots[0]!.edge as { modbus: { points: { register?: number }[] }[] }).modbus[0]!.points[0]!.register = 65536;
     expect((await put({ config: bad, baseVersion: n })).body.fields?.map((f) => f.path)).toEqual([

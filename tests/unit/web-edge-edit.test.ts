@@ -37,19 +37,20 @@ describe('edge device list edits', () => {
     s = setPointAddress(s, 0, 0, 0, 'discreteInput', 4);
     expect(s.depots[0]?.edge?.modbus[0]?.points[0]).toEqual({ sensor: 'DR1', kind: 'door', discreteInput: 4 });
     s = setPointAddress(s, 0, 0, 0, 'register', 70000);
-    expect(validateSite(s)['depots.0.edge.modbus.0.points.0.register']).toMatch(/65535/);
+    expect(validateSite(s)['depots.0.edge.modbus.0.points.0.register']?.message).toMatch(/65535/);
     s = setPointAddress(s, 0, 0, 0, 'register', undefined);
-    expect(validateSite(s)['depots.0.edge.modbus.0.points.0']).toBe('needs exactly one of register, coil, discreteInput');
+    expect(validateSite(s)['depots.0.edge.modbus.0.points.0']?.message).toBe('needs exactly one of register, coil, discreteInput');
     expect(removeAt(s, ['depots', 0, 'edge', 'modbus', 0, 'points'], 0).depots[0]?.edge?.modbus[0]?.points).toEqual([]);
   });
 
   it('a UPS names the depot’s unwired UPS sensors, a camera the next unlisted camera; unmanaging drops the lists', () => {
     let s = addSnmp(manageEdge(smallSite(), 0), 0);
     // the small site has no mains or UPS sensors: nothing to publish is the schema's complaint
-    expect(validateSite(s)['depots.0.edge.snmp.0.mains']).toMatch(/name at least one of mains, battery, onBattery/);
+    expect(validateSite(s)['depots.0.edge.snmp.0.mains']?.message).toMatch(/name at least one of mains, battery, onBattery/);
     s = addEdgeCamera(addEdgeCamera(s, 0), 0);
     expect(s.depots[0]?.edge?.cameras.map((c) => c.camera)).toEqual(['C1', 'C2']);
-    expect(validateSite(s)['depots.0.edge.cameras.0.rtsp']).toBe('needs rtsp or snapshot (or both)');
+    expect(validateSite(s)['depots.0.edge.cameras.0.rtsp']?.message).toBe('needs rtsp or snapshot (or both)');
+    expect(validateSite(s)['depots.0.edge.cameras.0.rtsp']?.code).toBe('camera_needs_source');
     expect(unmanageEdge(s, 0).depots[0]).not.toHaveProperty('edge');
   });
 

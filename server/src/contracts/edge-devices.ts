@@ -61,8 +61,8 @@ export const snmpDeviceSchema = z.object({
     privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).default('aes'),
     privKey: z.string().min(8).optional(),
   }).strict()
-    .refine((u) => u.level === 'noAuthNoPriv' || u.authKey !== undefined, { message: 'authNoPriv and authPriv need authKey', path: ['authKey'] })
-    .refine((u) => u.level !== 'authPriv' || u.privKey !== undefined, { message: 'authPriv needs privKey', path: ['privKey'] })
+    .refine((u) => u.level === 'noAuthNoPriv' || u.authKey !== undefined, { message: 'authNoPriv and authPriv need authKey', path: ['authKey'], params: { code: 'snmp_needs_auth_key' } })
+    .refine((u) => u.level !== 'authPriv' || u.privKey !== undefined, { message: 'authPriv needs privKey', path: ['privKey'], params: { code: 'snmp_needs_priv_key' } })
     .optional(),
   everyS: everySSchema.default(30),
   timeoutMs: z.number().int().min(100).max(60_000).default(3000),
@@ -71,9 +71,9 @@ export const snmpDeviceSchema = z.object({
   battery: idSchema.optional(),
   onBattery: idSchema.optional(),
 }).strict().refine((d) => (d.version === '2c' ? d.community !== undefined : d.user !== undefined), {
-  message: 'SNMP v2c needs community; v3 needs user', path: ['version'],
+  message: 'SNMP v2c needs community; v3 needs user', path: ['version'], params: { code: 'snmp_needs_credentials' },
 }).refine((d) => d.mains !== undefined || d.battery !== undefined || d.onBattery !== undefined, {
-  message: 'name at least one of mains, battery, onBattery (the sensor ids to publish)', path: ['mains'],
+  message: 'name at least one of mains, battery, onBattery (the sensor ids to publish)', path: ['mains'], params: { code: 'snmp_needs_sensor' },
 });
 
 /** a flag in a status document: a path to a boolean-like value, or a path and the value that means true */
@@ -89,7 +89,7 @@ export const cameraStatusSchema = z.object({
   recording: flagRefSchema.optional(),
   storageFreePct: z.string().min(1).max(200).optional(),
 }).strict().refine((s) => s.tamper !== undefined || s.recording !== undefined || s.storageFreePct !== undefined, {
-  message: 'map at least one of tamper, recording, storageFreePct', path: ['url'],
+  message: 'map at least one of tamper, recording, storageFreePct', path: ['url'], params: { code: 'camera_api_needs_field' },
 });
 
 export const cameraSourceSchema = z.object({
@@ -113,8 +113,8 @@ export const cameraSourceSchema = z.object({
   /** at most one snapshot per this many seconds from state changes (a flapping door must not send 100 pictures) */
   snapshotMinS: z.number().min(1).max(3600).default(30),
 }).strict().refine((c) => c.rtsp !== undefined || c.snapshot !== undefined, {
-  message: 'needs rtsp or snapshot (or both)', path: ['rtsp'],
-}).refine((c) => c.freezeS < c.sampleS, { message: 'freezeS must be shorter than sampleS', path: ['freezeS'] });
+  message: 'needs rtsp or snapshot (or both)', path: ['rtsp'], params: { code: 'camera_needs_source' },
+}).refine((c) => c.freezeS < c.sampleS, { message: 'freezeS must be shorter than sampleS', path: ['freezeS'], params: { code: 'freeze_not_shorter' } });
 
 /** a depot's edge device lists, as the site configuration holds them and `collector/config` carries them */
 export const edgeDeviceListsSchema = z.object({
