@@ -1,6 +1,6 @@
 /**
- * The alarm-health queries over a large audit log: `npx tsx bench/alarm-health.ts [records]`.
- * Seeds N alarm transitions (default 100,000) over 14 days, 20 depots, 400 alarms, in a temporary
+ * The alarm-health queries over a large audit log: `npx tsx bench/alarm-health.ts [records] [days of history before the window]`.
+ * Seeds N alarm transitions (default 100,000) over the 14 days and the history before them (default 2 days), 20 depots, 400 alarms, in a temporary
  * state database, then times facts() + aggregateAlarmHealth for the whole site and for one depot.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { aggregateAlarmHealth, DAY_MS, windowStart } from '../server/src/domain/
 import type { AuditInput } from '../server/src/ports/alarm-store.js';
 
 const n = Number(process.argv[2] ?? 100_000);
+const historyDays = Number(process.argv[3] ?? 2);
 const dir = mkdtempSync(join(tmpdir(), 'dw-bench-health-'));
 const db = openStateDb(join(dir, 'state.db'));
 db.pragma('synchronous = OFF');
@@ -28,7 +29,7 @@ for (let done = 0; done < n; done += 5000) {
   for (let i = done; i < Math.min(n, done + 5000); i++) {
     const depot = `D${Math.floor(rnd() * 20)}`;
     const [event, to] = events[Math.floor(rnd() * (rnd() < 0.9 ? 4 : 6))] ?? ['raised', 'unack'];
-    batch.push({ at: from - 2 * DAY_MS + Math.floor((i / n) * 16 * DAY_MS), actor: 'system', action: 'alarm.transition', target: `${depot}/rule${Math.floor(rnd() * 20)}:S1`, depot, note: null, detail: { event, from: 'x', to, incident: null } });
+    batch.push({ at: from - historyDays * DAY_MS + Math.floor((i / n) * (historyDays + 14) * DAY_MS), actor: 'system', action: 'alarm.transition', target: `${depot}/rule${Math.floor(rnd() * 20)}:S1`, depot, note: null, detail: { event, from: 'x', to, incident: null } });
   }
   store.commit({ audit: batch });
 }
@@ -50,7 +51,7 @@ const time = (depots: readonly string[] | null) => {
   cpu.sort((a, b) => a - b);
   return { wallMedian: runs[2]?.toFixed(0), wallMin: runs[0]?.toFixed(0), wallMax: runs[4]?.toFixed(0), cpuMedian: cpu[2]?.toFixed(0) };
 };
-process.stdout.write(`${n} transitions seeded in ${(seeded / 1000).toFixed(1)} s\n`);
+process.stdout.write(`${n} transitions over ${historyDays} + 14 days seeded in ${(seeded / 1000).toFixed(1)} s\n`);
 process.stdout.write(`whole site, 14 days (ms): ${JSON.stringify(time(null))}\n`);
 process.stdout.write(`one depot, 14 days (ms): ${JSON.stringify(time(['D3']))}\n`);
 db.close();

@@ -51,12 +51,29 @@ export function createAlarmHealthQueries(db: StateDb) {
     const base = q.from - Math.ceil(q.from / DAY_MS) * DAY_MS;
     const firstDay = Math.round((q.from - base) / DAY_MS);
     const ends = dayEnds(q.from, q.to, q.days).map((e, d) => ({ d, dd: firstDay + d, e }));
+    //
+    // Bounded by the window (issue: it used to read the whole log before `to`): what an alarm carries into
+    // the window is its last transition (and last raise) before `from`, looked up per alarm on the index
+    // audit_alarm_target. Only alarms that could stand at `from` are looked up: one not normal at `from`
+    // is either still not normal now (the alarms table) or has a transition since `from`.
     const standing = db.prepare(`WITH ends AS (
         SELECT json_extract(value, '$.d') AS d, json_extract(value, '$.dd') AS dd, json_extract(value, '$.e') AS e FROM json_each(?)
       ),
+      cand AS MATERIALIZED (
+        SELECT DISTINCT target FROM audit WHERE ${T} AND at >= ?${s.sql}
+        UNION SELECT id AS target FROM alarms WHERE state <> 'normal'${s.sql}
+      ),
+      carry AS MATERIALIZED (
+        SELECT target, ${firstDay - 1} AS dd,
+          (SELECT MAX(id) FROM audit WHERE ${T} AND target = cand.target AND at < ?) AS last_id,
+          (SELECT MAX(at) FROM audit WHERE ${T} AND target = cand.target AND at < ? AND ${raiseOf('')}) AS rat
+        FROM cand
+      ),
       daily AS MATERIALIZED (
+        SELECT target, dd, last_id, rat FROM carry WHERE last_id IS NOT NULL
+        UNION ALL
         SELECT target, CAST((at - ?) / ${DAY_MS} AS INTEGER) AS dd, MAX(id) AS last_id, MAX(CASE WHEN ${raiseOf('')} THEN at END) AS rat
-        FROM audit WHERE ${T} AND at < ?${s.sql} GROUP BY target, dd
+        FROM audit WHERE ${T} AND at >= ? AND at < ?${s.sql} GROUP BY target, dd
       ),
       rows AS MATERIALIZED (
         SELECT daily.dd AS dd, a.at AS at, json_extract(a.detail, '$.to') AS st, LEAD(daily.dd) OVER w AS next_dd, MAX(daily.rat) OVER w AS raised_at
@@ -68,7 +85,7 @@ export function createAlarmHealthQueries(db: StateDb) {
         SUM(st IN ('unack', 'acked') AND raised_at IS NOT NULL AND ends.e - raised_at > ${STALE_MS}) AS standing,
         SUM(st = 'shelved') AS shelved, SUM(st = 'out_of_service') AS outOfService
       FROM ends JOIN rows ON rows.dd <= ends.dd AND (rows.next_dd IS NULL OR rows.next_dd > ends.dd)
-      GROUP BY ends.d`).all(JSON.stringify(ends), base, q.to, ...s.args) as (StandingCounts & { d: number })[];
+      GROUP BY ends.d`).all(JSON.stringify(ends), q.from, ...s.args, ...s.args, q.from, q.from, base, q.from, q.to, ...s.args) as (StandingCounts & { d: number })[];
 
     return {
       per10Min: new Map(per10.map((r) => [r.i, r.n])),

@@ -152,6 +152,8 @@ const MIGRATIONS: readonly Migration[] = [
      dropped INTEGER NOT NULL,
      last_seen INTEGER
    );`,
+  // alarm health's standing alarms: each alarm's last transition before the window, found per alarm
+  `CREATE INDEX audit_alarm_target ON audit(target, at) WHERE action = 'alarm.transition';`,
 ];
 
 export function openStateDb(path: string): StateDb {
