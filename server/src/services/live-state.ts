@@ -5,10 +5,10 @@ import type { AcceptedMessage } from '../contracts/telemetry.js';
 import {
   collectorCondition, evaluateCamera, evaluateSensor, type CameraResult, type Condition, type EvalContext, type SensorResult,
 } from '../domain/conditions.js';
-import { emptyDepotLive, nextSensorLive, type DepotLive } from '../domain/live-types.js';
+import { emptyDepotLive, nextSensorLive, type DepotLive, type SensorLive } from '../domain/live-types.js';
 import { regionSummary } from '../domain/readiness.js';
 import { NOTHING_SIDELINED, readinessWithSideline, type DepotSideline } from '../domain/sideline.js';
-import type { SiteIndex } from '../domain/site-index.js';
+import type { SensorEntry, SiteIndex } from '../domain/site-index.js';
 import type { DepotConfig } from '../../../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -16,6 +16,11 @@ import type { Clock } from '../ports/clock.js';
 const FULL_EVERY_MS = 1000;
 /** lastSeen alone changes a tile only this often, so a busy depot does not resend its summary every tick */
 const LAST_SEEN_STEP_MS = 5000;
+/**
+ * readings of one sensor replaced before a tick evaluated them, kept for that tick; more than this
+ * between two ticks (tens a second) is a flood, and its oldest are let go
+ */
+const MAX_HELD_PER_SENSOR = 16;
 
 /**
  * One depot's conditions after a tick, and whether each device has been heard since start: an alarm
@@ -28,6 +33,11 @@ interface DepotCache {
   sensors: Map<string, SensorResult>;
   cameras: Map<string, CameraResult>;
   dirtySensors: Set<string>;
+  /**
+   * per sensor, readings that a newer one replaced before any tick evaluated them: a detector's trip
+   * followed within the tick by its routine "0" must still raise its alarm (the wall soak's missed fire)
+   */
+  held: Map<string, SensorLive[]>;
   dirtyCameras: Set<string>;
   /** re-evaluate every device (collector changed, first time) */
   dirtyAll: boolean;
@@ -57,7 +67,7 @@ export function createLiveState(deps: {
 
   const cacheOf = (depotId: string): DepotCache => {
     let c = depots.get(depotId);
-    if (!c) depots.set(depotId, (c = { live: emptyDepotLive(), sensors: new Map(), cameras: new Map(), dirtySensors: new Set(), dirtyCameras: new Set(), dirtyAll: true, conditions: [], conditionSig: '', aggregatedAt: 0, summaryKey: '' }));
+    if (!c) depots.set(depotId, (c = { live: emptyDepotLive(), sensors: new Map(), cameras: new Map(), dirtySensors: new Set(), held: new Map(), dirtyCameras: new Set(), dirtyAll: true, conditions: [], conditionSig: '', aggregatedAt: 0, summaryKey: '' }));
     return c;
   };
 
@@ -67,7 +77,14 @@ export function createLiveState(deps: {
     d.lastSeen = Math.max(d.lastSeen ?? 0, receivedAt);
     switch (msg.type) {
       case 'sensor': {
-        d.sensors.set(msg.sensorId, nextSensorLive(d.sensors.get(msg.sensorId), msg.value, msg.ts, receivedAt));
+        const prev = d.sensors.get(msg.sensorId);
+        // replaced (not a late reading) before the tick evaluated it: the tick evaluates it too
+        if (prev && msg.ts >= prev.ts && c.dirtySensors.has(msg.sensorId)) {
+          const held = c.held.get(msg.sensorId);
+          if (!held) c.held.set(msg.sensorId, [prev]);
+          else if (held.push(prev) > MAX_HELD_PER_SENSOR) held.shift();
+        }
+        d.sensors.set(msg.sensorId, nextSensorLive(prev, msg.value, msg.ts, receivedAt));
         c.dirtySensors.add(msg.sensorId);
         break;
       }
@@ -114,11 +131,14 @@ export function createLiveState(deps: {
     const changedSensors: SensorView[] = [];
     const changedCameras: CameraView[] = [];
     let statusChanged = !c.summary;
+    /** sensors whose held readings raised something: evaluated again next tick on their latest reading alone */
+    const again: string[] = [];
     for (const entry of index.sensorsOf(depotId)) {
       const id = entry.sensor.id;
       if (!all && !c.dirtySensors.has(id)) continue;
       const prev = c.sensors.get(id);
       const next = evaluateSensor(entry, d.sensors.get(id), ctx);
+      if (withHeld(next, entry, c.held.get(id), ctx)) again.push(id);
       for (const k of prev?.activeThresholds ?? []) active.delete(k);
       for (const k of next.activeThresholds) active.add(k);
       c.sensors.set(id, next);
@@ -136,6 +156,9 @@ export function createLiveState(deps: {
     }
     d.activeThresholds = active;
     c.dirtySensors.clear();
+    c.held.clear();
+    for (const id of again) c.dirtySensors.add(id);
+    if (again.length) dirty.add(depotId);
     c.dirtyCameras.clear();
     c.dirtyAll = false;
 
@@ -277,6 +300,7 @@ export function createLiveState(deps: {
         if (index.sensor(id, sid)?.sensor.kind === r.view.kind) continue;
         c.sensors.delete(sid);
         c.live.sensors.delete(sid);
+        c.held.delete(sid);
         for (const k of r.activeThresholds) active.delete(k);
       }
       c.live.activeThresholds = active;
@@ -292,6 +316,8 @@ export function createLiveState(deps: {
     apply,
     noteRejected,
     tick,
+    /** readings held for the next tick, over every depot (bounded per sensor; tests, metrics) */
+    heldReadings: (): number => [...depots.values()].reduce((n, c) => n + [...c.held.values()].reduce((m, h) => m + h.length, 0), 0),
     reconfigured,
     depot: detailOf,
     depots: (visible: (id: string) => boolean = () => true): DepotSummary[] =>
@@ -314,6 +340,24 @@ function toSummary(d: DepotSummary | DepotDetail): DepotSummary {
   if (!('zones' in d)) return d;
   const { zones: _z, sensors: _s, cameras: _c, ...summary } = d;
   return summary;
+}
+
+/**
+ * Adds to a sensor's evaluation the conditions its held readings raise (a trip between two ticks);
+ * the view keeps the latest value, in alarm while such a condition stands. Whether any was added.
+ */
+function withHeld(result: SensorResult, entry: SensorEntry, held: readonly SensorLive[] | undefined, ctx: EvalContext): boolean {
+  if (!held) return false;
+  let added = false;
+  for (const reading of held) {
+    for (const k of evaluateSensor(entry, reading, ctx).conditions) {
+      if (result.conditions.some((x) => x.key === k.key)) continue;
+      result.conditions.push(k);
+      added = true;
+    }
+  }
+  if (added) result.view.status = 'alarm';
+  return added;
 }
 
 const sensorChanged = (a: SensorView, b: SensorView) => a.value !== b.value || a.ts !== b.ts || a.status !== b.status;
