@@ -18,6 +18,7 @@ import type { SocketWatch } from './socket-watch.js';
 export type ProbeKind = 'fire' | 'blip';
 export interface ProbeResult { at: string; id: string; kind: ProbeKind; ms: number | null; diagnosis?: MissDiagnosis }
 export interface MissDiagnosis {
+  /** starts with whether the wall admitted it was not live at the deadline: a miss it did not admit is a lie */
   verdict: string;
   readings: { dtMs: number; payload: string }[];
   server: { state: string; raisedDtMs: number | null; clearedDtMs: number | null; activations: number; incident: string | null } | null;
@@ -59,9 +60,11 @@ export function createProbe(deps: { ts: TestSystem; page: Page; socket: SocketWa
     }), depot);
     const mentions = socket.mentions().map((m) => ({ dtMs: m.at - t0, kind: m.kind, seq: m.seq, state: m.state }));
     const raised = transitions.some((t) => t.event === 'raised' || t.event === 'reraised');
-    const verdict = !raised ? 'the server never raised it (no raised transition since the injection)'
+    // a wall that says it is not live (banner: connection lost, or reloading) did not lie; one that looks live did
+    const notLive = wall.connectionBanner || wall.reloading ? 'the wall said it was not live; ' : 'the wall looked live; ';
+    const verdict = notLive + (!raised ? 'the server never raised it (no raised transition since the injection)'
       : mentions.length === 0 ? 'raised by the server, never received on the wall\'s socket'
-        : 'received on the wall\'s socket, not shown in the ticker';
+        : 'received on the wall\'s socket, not shown in the ticker');
     return {
       verdict, readings: listening?.seen ?? [], server, transitions,
       socket: {

@@ -181,6 +181,7 @@ try {
       injected: probes.length, seen: lat.length, missed: probes.length - lat.length, fire: byKind('fire'), blip: byKind('blip'),
       medianMs: lat[Math.floor(lat.length / 2)] ?? null, maxMs: lat.at(-1) ?? null,
       missedAt: probes.filter((p) => p.ms === null).map((p) => `${p.at} ${p.id} (${p.kind})`),
+      missedWhileWallLookedLive: probes.filter((p) => p.ms === null && p.diagnosis?.verdict.startsWith('the wall looked live')).length,
     },
     errors: errors.length, aborted,
     socket: { batches: socket.stats.batches, snapshots: socket.stats.snapshots, resyncs: socket.stats.resyncs, newConnections: socket.stats.restarts, gaps: socket.stats.gaps.length, lastSeq: socket.stats.lastSeq },
