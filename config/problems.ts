@@ -55,6 +55,9 @@ export interface CustomProblems {
   unknown_time_zone: Record<string, never>;
   duplicate_account: { depot: string };
   no_stored_password: { depot: string };
+  /** a masked edge credential (server/src/domain/edge-secrets.ts) with nothing, or two things, stored to keep */
+  no_stored_edge_secret: { what: string; target: string; depot: string };
+  ambiguous_edge_secret: { what: string; target: string; depot: string };
   // the equipment CSV's own (server/src/domain/equipment-csv.ts)
   csv_unreadable: { message: string };
   csv_empty: Record<string, never>;

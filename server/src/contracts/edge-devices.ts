@@ -9,6 +9,14 @@ import { sensorKindSchema } from './telemetry.js';
  * the centre sends to the edge as its retained `collector/config`. The field names are SPEC §11's.
  */
 
+/**
+ * What the board and every export see in place of an SNMP community, an SNMPv3 authKey/privKey and the password
+ * of a camera URL (server/src/domain/secrets.ts); sent back, it keeps the stored value. It passes the schema on
+ * purpose (1-256 characters, at least 8 for a v3 key, legal in a URL's userinfo), so the board checks a masked
+ * configuration with the server's own schema. Here rather than in domain/ because the board shows it.
+ */
+export const EDGE_SECRET_MASK = '$edge$hidden';
+
 export const hostSchema = z.string().min(1).max(253);
 export const everySSchema = z.number().positive().max(86_400);
 

@@ -1,39 +1,55 @@
+import { EDGE_SECRET_MASK } from '../contracts/edge-devices.js';
+import { maskUrlPassword } from './edge-secrets.js';
+
 /**
  * Collector password hashes never leave the server (issue 8): every configuration the board or an export
  * receives carries `HASH_MASK` where a hash was, and a configuration sent back with the mask keeps the
  * hash stored for that depot. The mask passes the schema's argon2id pattern on purpose, so the board
  * validates a masked configuration with the server's own schema; it verifies no password, so a mask that
  * somehow got stored would lock the collector out rather than let anyone in. Pure.
+ *
+ * The edge's credentials the same way (`depots[].edge`): an SNMP `community`, an SNMPv3 `authKey`/`privKey`
+ * become `EDGE_SECRET_MASK`, and the password of a URL under `rtsp`, `snapshot` or `url` (a camera's stream,
+ * picture or status document, which may embed `user:pass@`) becomes the mask inside the URL; the rest of the
+ * URL stays readable. edge-secrets.ts puts the stored values back. The retained `collector/config` the centre
+ * publishes is built from the running site, never from a masked answer, so the edge gets the real values.
  */
 export const HASH_MASK = '$argon2id$hidden';
+export { EDGE_SECRET_MASK };
 
 const SECRET_KEYS = new Set(['passwordHash']);
+const EDGE_SECRET_KEYS = new Set(['community', 'authKey', 'privKey']);
+const URL_KEYS = new Set(['rtsp', 'snapshot', 'url']);
+type Secret = 'hash' | 'edge' | 'url' | undefined;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const kindOfKey = (k: string): Secret => (SECRET_KEYS.has(k) ? 'hash' : EDGE_SECRET_KEYS.has(k) ? 'edge' : URL_KEYS.has(k) ? 'url' : undefined);
 
 /**
- * `value` with every string under a `passwordHash` key replaced by the mask, and the `from`/`to` of a
- * configuration diff entry whose path ends in `passwordHash` too (config-diff.ts). Shares whatever holds
- * no secret, so a large answer without one is returned as it is.
+ * `value` with every string under a `passwordHash` key replaced by the mask (and under an edge secret's key by
+ * the edge mask, a URL's password by it), and the `from`/`to` of a configuration diff entry whose path ends in
+ * one of those keys too (config-diff.ts). Shares whatever holds no secret, so a large answer without one is
+ * returned as it is.
  */
 export function maskSecrets<T>(value: T): T {
-  return mask(value, false) as T;
+  return mask(value, undefined) as T;
 }
 
-function mask(v: unknown, secret: boolean): unknown {
-  if (secret) return typeof v === 'string' ? HASH_MASK : mask(v, false);
+function mask(v: unknown, secret: Secret): unknown {
+  if (secret && typeof v === 'string') return secret === 'hash' ? HASH_MASK : secret === 'edge' ? EDGE_SECRET_MASK : maskUrlPassword(v);
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     v.forEach((x, i) => {
-      const m = mask(x, false);
+      const m = mask(x, undefined);
       if (m !== x) (out ??= [...v])[i] = m;
     });
     return out ?? v;
   }
   if (!isRecord(v)) return v;
-  const diffOfSecret = typeof v.path === 'string' && typeof v.op === 'string' && /(^|\.)passwordHash$/.test(v.path);
+  // a diff entry about a secret: `…passwordHash`, `…snmp[10.0.0.9].community`, `…cameras[C1].rtsp`
+  const diffOf = typeof v.path === 'string' && typeof v.op === 'string' ? kindOfKey(/(?:^|\.)(\w+)$/.exec(v.path)?.[1] ?? '') : undefined;
   let out: Record<string, unknown> | undefined;
   for (const [k, x] of Object.entries(v)) {
-    const m = mask(x, SECRET_KEYS.has(k) || (diffOfSecret && (k === 'from' || k === 'to')));
+    const m = mask(x, kindOfKey(k) ?? (k === 'from' || k === 'to' ? diffOf : undefined));
     if (m !== x) (out ??= { ...v })[k] = m;
   }
   return out ?? v;

@@ -7,7 +7,8 @@ import type { Logger } from '../adapters/logger.js';
 import type { ConfigChangeResult } from '../contracts/config.js';
 import { canonicalJson, diffConfig, type ConfigChange } from '../domain/config-diff.js';
 import { SYSTEM } from '../domain/incidents.js';
-import { maskSecrets, unmaskCollectorHashes, type MaskProblem } from '../domain/secrets.js';
+import { unmaskEdgeSecrets } from '../domain/edge-secrets.js';
+import { maskSecrets, unmaskCollectorHashes } from '../domain/secrets.js';
 import type { AuditInput } from '../ports/alarm-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConfigSource, ConfigStore, ConfigVersionMeta, ConfigVersionRecord } from '../ports/config-store.js';
@@ -42,11 +43,18 @@ export interface ConfigServiceDeps {
 
 type Applied = (next: AppliedConfig, previous: AppliedConfig) => void;
 
-const problemOf = (p: MaskProblem): SiteProblem => ({ path: formatPath(p.path), message: p.message, code: p.code, params: p.params });
+const problemOf = (p: { path: (string | number)[]; message: string } & Problem): SiteProblem => ({ path: formatPath(p.path), message: p.message, code: p.code, params: p.params });
 /** the collector accounts of a stored version, as far as it has any (its shape is checked when applied) */
 function storedCollectors(config: unknown): { depot: string; passwordHash: string }[] {
   const list = (config as { collectors?: unknown } | undefined)?.collectors;
   return Array.isArray(list) ? list.filter((c): c is { depot: string; passwordHash: string } => typeof c?.depot === 'string' && typeof c?.passwordHash === 'string') : [];
+}
+
+/** the masks of a configuration coming in (secrets.ts) back to what `stored` (a raw site) holds: hashes, then the edge's credentials */
+function unmask(input: unknown, stored: unknown): { value: unknown; problems: SiteProblem[] } {
+  const hashes = unmaskCollectorHashes(input, storedCollectors(stored));
+  const edge = unmaskEdgeSecrets(hashes.value, stored);
+  return { value: edge.value, problems: [...hashes.problems, ...edge.problems].map(problemOf) };
 }
 
 const hashOf = (site: unknown) => createHash('sha256').update(canonicalJson(site)).digest('hex');
@@ -132,10 +140,10 @@ export function createConfigService(deps: ConfigServiceDeps) {
     provision(loaded: SiteConfig): AppliedConfig {
       // the loader has checked the files already; this freezes whatever the caller passed (tests, tools)
       const latest = store.latest();
-      // an exported file carries masked hashes: they keep the ones the latest version stores
-      const unmasked = unmaskCollectorHashes(loaded, storedCollectors(latest?.config));
+      // an exported file carries masked hashes and edge credentials: they keep the ones the latest version stores
+      const unmasked = unmask(loaded, latest?.config);
       const checked = validateSite(unmasked.value);
-      const problems = [...unmasked.problems.map(problemOf), ...(checked.ok ? [] : checked.problems)];
+      const problems = [...unmasked.problems, ...(checked.ok ? [] : checked.problems)];
       if (!checked.ok || problems.length) throw new ConfigInvalidError(problems, 'the provisioned configuration is invalid');
       const files = checked.site;
       const fileHash = hashOf(files);
@@ -163,10 +171,10 @@ export function createConfigService(deps: ConfigServiceDeps) {
     /** PUT /api/config: a whole new configuration from an engineer */
     put(input: unknown, v: { base: number | undefined; author: string; comment: string }): ConfigChangeResult {
       if (v.base === undefined) throw new BaseVersionRequired();
-      // the board sees masked hashes (domain/secrets.ts); sent back, a mask keeps the running hash
-      const unmasked = unmaskCollectorHashes(input, need().site.collectors);
+      // the board sees masked hashes and edge credentials (domain/secrets.ts); sent back, a mask keeps the running value
+      const unmasked = unmask(input, need().site);
       const checked = validateSite(unmasked.value);
-      const problems = [...unmasked.problems.map(problemOf), ...(checked.ok ? [] : checked.problems)];
+      const problems = [...unmasked.problems, ...(checked.ok ? [] : checked.problems)];
       if (!checked.ok || problems.length) throw new ConfigInvalidError(problems);
       return change(checked.site, { ...v, source: 'api' });
     },
