@@ -117,5 +117,25 @@ describe('the engineer’s edge collectors tab', () => {
     await waitFor(async () => (await page.textContent(tid('edge-depot-K101')))?.includes('2 điểm · 0 UPS · 0 camera'), 5000, 'K101 listed with 2 points');
     mkdirSync(DOCS, { recursive: true });
     await page.screenshot({ path: join(DOCS, 'engineer-edge.png') });
+
+    // a UPS with a typed community: once saved the board gets only the mask, shown as "(không đổi)"; the collector the real one
+    const SECRET = 'k101-ups-community-e2e';
+    const next = new Promise<Record<string, unknown>>((res) => {
+      ts!.mqtt.on('message', (topic, payload) => {
+        const m = JSON.parse(payload.toString()) as Record<string, unknown>;
+        if (topic === 'depots/K101/collector/config' && m.version === saved + 1) res(m);
+      });
+    });
+    await page.click(tid('edge-add-snmp'));
+    await page.fill(tid('snmp-0-host'), '10.1.1.30');
+    await page.fill(tid('snmp-0-community'), SECRET);
+    await page.click(tid('edge-save'));
+    await page.waitForSelector(`${tid('action-ok')}:has-text("phiên bản ${saved + 1}")`);
+    expect(await page.textContent(tid('snmp-0-community-kept'))).toBe('(không đổi)');
+    expect(await page.content()).not.toContain(SECRET);
+    expect(await next).toMatchObject({ snmp: [{ host: '10.1.1.30', community: SECRET, mains: 'E-V1' }] });
+    // a new value can be typed in its place
+    await page.click(tid('snmp-0-community-set'));
+    expect(await page.inputValue(tid('snmp-0-community'))).toBe('');
   }, 120_000);
 });

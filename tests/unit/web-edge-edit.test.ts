@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../config/schema.js';
 import { validateSite } from '../../web/src/lib/transforms/config-edit.js';
 import {
-  addEdgeCamera, addModbusDevice, addPoint, addSnmp, edgeSync, manageEdge, readSensors, removeAt, setPointAddress, setPointSensor, unmanageEdge,
+  addEdgeCamera, addModbusDevice, addPoint, addSnmp, EDGE_SECRET_MASK, edgeSync, isKeptSecret, manageEdge, readSensors, removeAt, setPointAddress,
+  setPointSensor, unmanageEdge, urlKeepsPassword,
 } from '../../web/src/lib/transforms/edge-edit.js';
 import { smallSite } from '../helpers/site.js';
 
@@ -61,5 +62,14 @@ describe('edge device list edits', () => {
     expect(edgeSync(c('online', 6, 7))).toBe('behind');
     expect(edgeSync(c('offline', 6, 7))).toBe('offline');
     expect(edgeSync(c('online', null, 7))).toBe('unreported');
+  });
+
+  it('tells a credential the server kept (its mask, shown as “(unchanged)”) from one typed on the board', () => {
+    expect(isKeptSecret(EDGE_SECRET_MASK)).toBe(true);
+    expect(isKeptSecret('public')).toBe(false);
+    expect(isKeptSecret(undefined)).toBe(false);
+    expect(urlKeepsPassword(`rtsp://viewer:${EDGE_SECRET_MASK}@10.0.0.20/s1`)).toBe(true);
+    expect(urlKeepsPassword('rtsp://viewer:typed-pw@10.0.0.20/s1')).toBe(false);
+    expect(urlKeepsPassword(undefined)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { DepotConfig, SiteConfig } from '../../../../config/schema.js';
 import type { CollectorHealthView } from '../../../../server/src/contracts/collectors.js';
+import { EDGE_SECRET_MASK } from '../../../../server/src/contracts/edge-devices.js';
 import type { SensorKind } from '../../../../server/src/contracts/telemetry.js';
 import { setIn, type Path } from './config-edit.js';
 
@@ -126,6 +127,16 @@ export function removeAt(site: SiteConfig, path: Path, i: number): SiteConfig {
   if (!Array.isArray(list)) return site;
   return setIn(site, path, list.filter((_, j) => j !== i));
 }
+
+/**
+ * The server never sends an SNMP community, a v3 key or a camera URL's password: the board gets `EDGE_SECRET_MASK`
+ * in their place and sends it back to keep the stored value (server/src/domain/edge-secrets.ts, matched by the
+ * UPS's host and port, the camera and the URL's host). The tab shows a kept value as "(unchanged)".
+ */
+export { EDGE_SECRET_MASK };
+export const isKeptSecret = (v: unknown): boolean => v === EDGE_SECRET_MASK;
+/** whether a URL keeps its stored password (`user:<mask>@host`) */
+export const urlKeepsPassword = (url: string | undefined): boolean => url?.includes(`:${EDGE_SECRET_MASK}@`) ?? false;
 
 export type EdgeSync = 'caught-up' | 'behind' | 'unreported' | 'offline' | 'unknown';
 
