@@ -168,7 +168,10 @@ describe('collector accounts: masked hashes, a new password, the broker followin
     const moved = { ...now.config, depots: now.config.depots.map((d, i) => (i === 0 ? { ...d, edge: { ...e, snmp: [e.snmp[0], { ...e.snmp[1], host: '10.9.0.99' }] } } : d)) };
     const bad = await put(moved, now.n);
     expect(bad.status).toBe(400);
-    expect(bad.body.fields).toEqual([{ path: 'depots[0].edge.snmp[1].community', message: 'no stored community for SNMP agent 10.9.0.99:161 in depot D1 to keep: type it' }]);
+    expect(bad.body.fields).toEqual([{
+      path: 'depots[0].edge.snmp[1].community', message: 'no stored community for SNMP agent 10.9.0.99:161 in depot D1 to keep: type it',
+      code: 'no_stored_edge_secret', params: { what: 'community', target: '10.9.0.99:161', depot: 'D1' },
+    }]);
   });
 
   it('a rotated password: the old one is refused by the embedded broker, the new one admitted, the old session ended, all audited', async () => {

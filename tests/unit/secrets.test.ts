@@ -107,6 +107,7 @@ describe('the edge’s SNMP credentials and camera URL passwords never leave the
     back.depots[0]!.edge.cameras[0]!.rtsp = `rtsp://viewer:${EDGE_SECRET_MASK}@evil.example/stream1`;
     back.depots[1]!.edge.snmp.push({ ...ups1, host: '10.0.0.11', community: EDGE_SECRET_MASK }); // a new row copying the mask
     const r = unmaskEdgeSecrets(back, stored);
+    expect(r.problems[1]).toMatchObject({ code: 'no_stored_edge_secret', params: { what: 'authKey', target: '10.0.0.10:161 (user "other")', depot: 'K101' } });
     expect(r.problems.map((p) => p.path.join('.'))).toEqual([
       'depots.0.edge.snmp.0.community', 'depots.0.edge.snmp.1.user.authKey', 'depots.0.edge.snmp.1.user.privKey', 'depots.0.edge.cameras.0.rtsp', 'depots.1.edge.snmp.1.community',
     ]);
