@@ -135,4 +135,22 @@ describe('the engineer\'s versions and equipment register', () => {
       }
     }
   });
+
+  it('says so, in Vietnamese, when the desk\'s own chunk cannot be fetched, and loads it after a reload', async () => {
+    // the desk is code-split from the wall and the guard console; a broken link must not leave a blank page
+    const fresh = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+    await fresh.route('**/assets/EngineerView-*.js', (route) => route.abort('connectionfailed'));
+    await fresh.goto(`${ts!.base}/`);
+    await fresh.fill('[data-testid="login-username"]', ENGINEER.username);
+    await fresh.fill('[data-testid="login-password"]', ENGINEER.password);
+    await fresh.click('[data-testid="login-submit"]');
+    await fresh.waitForSelector('[data-route]', { timeout: 10_000 });
+    await fresh.goto(`${ts!.base}/#/engineer/versions`);
+    const notice = await fresh.waitForSelector('[data-testid="view-load-failed"]', { timeout: 10_000 });
+    expect(await notice.textContent()).toContain('Không tải được trang này');
+    await fresh.unroute('**/assets/EngineerView-*.js');
+    await fresh.click('[data-testid="view-load-failed"] button');
+    await fresh.waitForSelector('[data-testid="versions-table"]', { timeout: 10_000 });
+    await fresh.close();
+  });
 });

@@ -40,6 +40,8 @@ export const en: Dictionary = {
   'banner.retrying': 'Trying to reconnect…',
   'banner.reloading': 'RELOADING…',
   'banner.reloadingDetail': 'part of the live feed was missed; fetching everything again from the server',
+  'view.loadFailed': 'This page could not be loaded from the server. Check the connection, then reload.',
+  'view.retry': 'Reload',
   'ended.title': 'SESSION ENDED',
   'ended.detail': 'This screen no longer receives live data. What it showed before may no longer be true.',
   'ended.since': 'Since {time}',

@@ -41,6 +41,8 @@ export const vi = {
   'banner.retrying': 'Đang thử kết nối lại…',
   'banner.reloading': 'ĐANG TẢI LẠI…',
   'banner.reloadingDetail': 'một phần dữ liệu trực tiếp bị lỡ; đang lấy lại toàn bộ từ máy chủ',
+  'view.loadFailed': 'Không tải được trang này từ máy chủ. Kiểm tra kết nối rồi tải lại.',
+  'view.retry': 'Tải lại',
   'ended.title': 'PHIÊN ĐĂNG NHẬP ĐÃ KẾT THÚC',
   'ended.detail': 'Màn hình này không còn nhận dữ liệu trực tiếp. Những gì hiển thị trước đó không còn đúng.',
   'ended.since': 'Từ {time}',
