@@ -94,6 +94,8 @@ describe('collector accounts: masked hashes, a new password, the broker followin
     const r = await fetch(`${t.base}/api/config`, { headers: { authorization: `Bearer ${engineer}` } });
     const text = await r.text();
     expect(text).not.toMatch(LEAK);
+    // nor a version's digest, against which a weak community could be guessed offline
+    expect(text).not.toContain('"hash"');
     const config = (JSON.parse(text) as RunningConfigView).config;
     expect(config.collectors).toEqual([{ depot: 'D1', passwordHash: HASH_MASK }]);
     expect(config.depots[0]?.edge?.snmp.map((u) => [u.community, u.user?.authKey, u.user?.privKey])).toEqual([[EDGE_SECRET_MASK, undefined, undefined], [undefined, EDGE_SECRET_MASK, EDGE_SECRET_MASK]]);
@@ -103,6 +105,7 @@ describe('collector accounts: masked hashes, a new password, the broker followin
       expect(res.status, path).toBe(200);
       const body = await res.text();
       expect(body, path).not.toMatch(LEAK);
+      expect(body, path).not.toContain('"hash"');
       if (path.includes('yaml') || path.includes('export')) expect(body, path).toContain(EDGE_SECRET_MASK);
     }
   });

@@ -23,6 +23,16 @@ describe('collector password hashes never leave the server (server/src/domain/se
     expect(maskSecrets(plain)).toBe(plain);
   });
 
+  it('drops a version\'s digest (SHA-256 of the configuration with its secrets), wherever a version is sent, and nothing else named hash', () => {
+    const meta = { n: 7, at: 1, author: 'kysu', comment: '', source: 'api', rollbackOf: null, hash: 'ab'.repeat(32), changes: 1 };
+    const masked = maskSecrets({ ...meta, config: {}, versions: [meta], result: { changed: true, version: meta, diff: [] } });
+    expect(JSON.stringify(masked)).not.toContain('ab'.repeat(32));
+    expect(masked.versions[0]).toEqual({ n: 7, at: 1, author: 'kysu', comment: '', source: 'api', rollbackOf: null, changes: 1 });
+    // the audit chain's head is public on purpose (anchoring it elsewhere is how tampering is caught)
+    const head = { ok: true, entries: 3, head: { id: 3, hash: 'cd'.repeat(32) } };
+    expect(maskSecrets(head)).toBe(head);
+  });
+
   it('the mask passes the schema, so the board checks a masked configuration with the server\'s own schema', () => {
     expect(siteConfigSchema.safeParse({ ...smallSite(), collectors: [{ depot: 'D1', passwordHash: HASH_MASK }] }).success).toBe(true);
   });

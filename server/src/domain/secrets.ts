@@ -45,6 +45,12 @@ function mask(v: unknown, secret: Secret): unknown {
     return out ?? v;
   }
   if (!isRecord(v)) return v;
+  if (isVersionMeta(v)) {
+    // A version's digest is SHA-256 of the whole configuration, secrets included: with everything else in
+    // view, a weak SNMP community could be guessed offline against it. The board never needs it.
+    const { hash: _digest, ...rest } = v;
+    return mask(rest, undefined);
+  }
   // a diff entry about a secret: `…passwordHash`, `…snmp[10.0.0.9].community`, `…cameras[C1].rtsp`
   const diffOf = typeof v.path === 'string' && typeof v.op === 'string' ? kindOfKey(/(?:^|\.)(\w+)$/.exec(v.path)?.[1] ?? '') : undefined;
   let out: Record<string, unknown> | undefined;
@@ -53,6 +59,12 @@ function mask(v: unknown, secret: Secret): unknown {
     if (m !== x) (out ??= { ...v })[k] = m;
   }
   return out ?? v;
+}
+
+/** a configuration version's metadata (ports/config-store.ts ConfigVersionMeta), as the config routes send it */
+function isVersionMeta(v: Record<string, unknown>): boolean {
+  return typeof v.n === 'number' && typeof v.hash === 'string' && typeof v.author === 'string'
+    && (v.source === 'provisioned' || v.source === 'api' || v.source === 'rollback');
 }
 
 /** `code` and `params` for the board to phrase (config/problems.ts) */

@@ -11,6 +11,7 @@ export interface ConfigVersionMeta {
   source: ConfigSource;
   /** for a rollback, the version it restored */
   rollbackOf: number | null;
+  /** SHA-256 of the whole configuration, secrets included; stays on the server (domain/secrets.ts drops it from every API answer) */
   hash: string;
   changes: number;
 }
