@@ -60,10 +60,11 @@ describe.each(setups)('data path: $name', ({ external }) => {
     await publish('depots/D1/sensors/T1', { ts, kind: 'temperature', value: 21.5, unit: 'C' });
     await publish('depots/D1/cameras/C1/health', { ts, online: true, fps: 25, recording: true });
 
-    const stored = await waitFor(async () => (await t.system.store.count({ measurement: 'sensor', depot: 'D1', from: ts - 1, to: ts + 1 })) === 1, 10_000, 'sensor point stored');
-    expect(stored).toBe(true);
-    expect(await t.system.store.count({ measurement: 'camera', depot: 'D1', from: ts - 1, to: ts + 1 })).toBe(1);
-    expect(await t.system.store.count({ measurement: 'collector', depot: 'D1', from: ts - 1, to: ts + 1 })).toBe(1);
+    // three messages, three points; each may land in its own write batch, so wait for each, not the first
+    for (const measurement of ['sensor', 'camera', 'collector'] as const) {
+      const stored = await waitFor(async () => (await t.system.store.count({ measurement, depot: 'D1', from: ts - 1, to: ts + 1 })) === 1, 10_000, `${measurement} point stored`);
+      expect(stored, measurement).toBe(true);
+    }
 
     const d1 = await waitFor(async () => { const d = await depot('D1'); return d.sensors.find((s) => s.id === 'T1')?.value === 21.5 && d; });
     expect(d1.sensors.find((s) => s.id === 'T1')).toMatchObject({ kind: 'temperature', zone: 'A', value: 21.5, ts, status: 'normal', unit: 'C', high: 30 });
