@@ -92,11 +92,12 @@ describe('the engineer\'s desk editors', () => {
     // an id another rule has, and a threshold without a limit: both named before any save, by the server's schema
     await page.fill('[data-testid="rule-field-high"]', '28');
     await page.waitForSelector('[data-testid="rule-editor"] [data-testid="field-error"]');
-    expect(await page.locator('[data-testid="rule-editor"] [data-testid="field-error"]').allTextContents()).toEqual(['duplicate rule id "smoke"']);
+    // phrased by the board from the schema's code and params, in its language (issue 9 §3), not zod's English
+    expect(await page.locator('[data-testid="rule-editor"] [data-testid="field-error"]').allTextContents()).toEqual(['Mã quy tắc "smoke" bị trùng']);
     expect(await page.isDisabled('[data-testid="rules-save"]')).toBe(true);
     await page.fill('[data-testid="rule-new-id"]', 'kho-a-28');
     await page.fill('[data-testid="rule-field-high"]', '');
-    await waitFor(async () => (await page.locator('[data-testid="rule-editor"] [data-testid="field-error"]').allTextContents()).includes('needs high or low'), 5000, 'needs a limit');
+    await waitFor(async () => (await page.locator('[data-testid="rule-editor"] [data-testid="field-error"]').allTextContents()).includes('Cần ngưỡng trên hoặc ngưỡng dưới'), 5000, 'needs a limit');
     expect(await page.isDisabled('[data-testid="rule-backtest"]')).toBe(true);
     await page.fill('[data-testid="rule-field-high"]', '28');
     await page.fill('[data-testid="rule-field-deadband"]', '1');

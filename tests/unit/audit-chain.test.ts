@@ -113,6 +113,7 @@ describe('the audit table in SQLite', () => {
       v2.exec('DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; ALTER TABLE audit DROP COLUMN hash; DROP TABLE config_versions;');
       v2.exec('ALTER TABLE users DROP COLUMN must_change_password;'); // migrations 4 and 5 (first-login password change, config versions) come after
       v2.exec('DROP INDEX maintenance_recurring_occurrence; ALTER TABLE maintenance DROP COLUMN recurring_id; DROP TABLE maintenance_recurring;'); // and 6 (recurring maintenance)
+      v2.exec('DROP TABLE discovered_ignored; DROP TABLE collector_state; DROP INDEX audit_alarm_target;'); // 7 (the engineer's state) and 8 (alarm health's index)
       v2.pragma('user_version = 2');
       const ins = v2.prepare('INSERT INTO audit (at, actor, action, target, depot, note, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
       for (let i = 0; i < 5; i++) ins.run(100 + i, 'old', 'login', 'user:old', null, null, i % 2 ? '{"ip":"127.0.0.1"}' : null);
@@ -125,9 +126,10 @@ describe('the audit table in SQLite', () => {
       expect(await verifyAuditChain(store)).toMatchObject({ ok: true, entries: 6, head: { id: 6 } });
       expect(() => db.prepare('DELETE FROM audit WHERE id = 1').run()).toThrow();
       db.close();
-      // reopening migrates nothing again (3: the audit chain; 4: password change; 5: configuration versions; 6: recurring maintenance)
+      // reopening migrates nothing again (3: the audit chain; 4: password change; 5: configuration versions; 6: recurring
+      // maintenance; 7: the engineer's state; 8: alarm health's index)
       const again = new Database(path);
-      expect(again.pragma('user_version', { simple: true })).toBe(6);
+      expect(again.pragma('user_version', { simple: true })).toBe(8);
       again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
