@@ -56,6 +56,8 @@ export interface System {
   site: SiteConfig;
   httpPort: number;
   mqttUrl: string;
+  /** the embedded broker's own account for the centre (in-process tools and tests); null on an external broker */
+  centreMqttLogin: { username: string; password: string } | null;
   app: App;
   store: TelemetryStore;
   auth: AuthService;
@@ -322,7 +324,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     logger.info({ port: httpPort, mqtt: withoutCredentials(mqttUrl), telemetry: store.kind }, 'DepotWatch listening');
 
 
-    return { site, httpPort, mqttUrl, app: liveApp, store, auth, live, alarms, config, snapshots, generatedAdminPassword: generatedPassword, firstStart, stop };
+    return { site, httpPort, mqttUrl, centreMqttLogin: broker?.centreCredentials ?? null, app: liveApp, store, auth, live, alarms, config, snapshots, generatedAdminPassword: generatedPassword, firstStart, stop };
   } catch (err) {
     await stop();
     throw err;

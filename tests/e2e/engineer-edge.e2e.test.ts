@@ -104,10 +104,12 @@ describe('the engineer’s edge collectors tab', () => {
     expect(diff.map((c) => `${c.op} ${c.path}`)).toEqual(['add depots[K101].edge']);
 
     // K101's retained collector/config carries the lists and the version; the collector is behind until it says otherwise
+    // read as the centre: anonymous local clients are not given a depot's configuration (its devices' secrets)
+    const centre = await ts!.centreMqtt();
     const retained = new Promise<Record<string, unknown>>((res) => {
-      ts!.mqtt.on('message', (topic, payload) => { if (topic === 'depots/K101/collector/config') res(JSON.parse(payload.toString()) as Record<string, unknown>); });
+      centre.on('message', (topic, payload) => { if (topic === 'depots/K101/collector/config') res(JSON.parse(payload.toString()) as Record<string, unknown>); });
     });
-    await ts!.mqtt.subscribeAsync('depots/K101/collector/config', { qos: 1 });
+    await centre.subscribeAsync('depots/K101/collector/config', { qos: 1 });
     expect(await retained).toMatchObject({ version: saved, modbus: [{ host: '10.1.1.20' }], snmp: [], cameras: [] });
     await ts!.mqtt.publishAsync('depots/K101/collector/status', JSON.stringify({ state: 'online', version: 'edge-1.5.0', spooled: 0, dropped: 0, configVersion: saved - 2 }), { qos: 1, retain: true });
     await page.waitForSelector(`${tid('edge-sync')}[data-sync="behind"]`, { timeout: 10_000 });
@@ -121,7 +123,7 @@ describe('the engineer’s edge collectors tab', () => {
     // a UPS with a typed community: once saved the board gets only the mask, shown as "(không đổi)"; the collector the real one
     const SECRET = 'k101-ups-community-e2e';
     const next = new Promise<Record<string, unknown>>((res) => {
-      ts!.mqtt.on('message', (topic, payload) => {
+      centre.on('message', (topic, payload) => {
         const m = JSON.parse(payload.toString()) as Record<string, unknown>;
         if (topic === 'depots/K101/collector/config' && m.version === saved + 1) res(m);
       });

@@ -16,8 +16,11 @@ export const ADMIN_PASSWORD = 'test-admin-password';
 export interface TestSystem {
   system: System;
   base: string;
-  /** a publisher on the same broker as the system */
+  /** a publisher on the same broker as the system: anonymous from loopback, as the simulator and local tools are */
   mqtt: MqttClient;
+  /** a client logged in as the centre (on the embedded broker; anonymous on an external one): it may read every
+   * depot's retained collector/config, which anonymous clients may not */
+  centreMqtt(): Promise<MqttClient>;
   login(username?: string, password?: string): Promise<string>;
   api<T = unknown>(path: string, token: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   socket(token: string | undefined): Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -43,10 +46,18 @@ export async function startTestSystem(opts: { env?: Record<string, string>; site
   const base = `http://127.0.0.1:${system.httpPort}`;
   const mqtt = await connectAsync(system.mqttUrl, { clientId: `test-pub-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0 });
   const sockets: Socket[] = [];
+  const extraMqtt: MqttClient[] = [];
   return {
     system,
     base,
     mqtt,
+    async centreMqtt() {
+      const login = system.centreMqttLogin ?? {};
+      // the centre's own client id is bound to its account, so any other id of ours will do
+      const client = await connectAsync(system.mqttUrl, { clientId: `test-centre-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, ...login });
+      extraMqtt.push(client);
+      return client;
+    },
     async login(username = 'admin', password = ADMIN_PASSWORD) {
       const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
@@ -65,6 +76,7 @@ export async function startTestSystem(opts: { env?: Record<string, string>; site
     async stop() {
       for (const s of sockets) s.disconnect();
       await mqtt.endAsync();
+      for (const c of extraMqtt) await c.endAsync();
       await stopSimulator?.();
       await system.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../config/loader.js';
 import type { SiteConfig } from '../../config/schema.js';
@@ -175,8 +176,14 @@ describe('configuration as data, with versions', () => {
 
   it('each depot’s retained collector/config carries its edge lists and the version they last changed in; other changes republish nothing', async () => {
     const seen: { topic: string; payload: string }[] = [];
-    t.mqtt.on('message', (topic, payload) => { if (topic.endsWith('/collector/config')) seen.push({ topic, payload: payload.toString() }); });
-    await t.mqtt.subscribeAsync('depots/+/collector/config', { qos: 1 });
+    // the centre's account reads every depot's part; an anonymous local client (t.mqtt) may not, even through `#`
+    const centre = await t.centreMqtt();
+    centre.on('message', (topic, payload) => { if (topic.endsWith('/collector/config')) seen.push({ topic, payload: payload.toString() }); });
+    await centre.subscribeAsync('depots/+/collector/config', { qos: 1 });
+    const anonymousSeen: string[] = [];
+    t.mqtt.on('message', (topic) => { if (topic.endsWith('/collector/config')) anonymousSeen.push(topic); });
+    await expect(t.mqtt.subscribeAsync('depots/+/collector/config', { qos: 1 })).rejects.toThrow(/Subscribe error/); // SUBACK 0x80
+    await t.mqtt.subscribeAsync('#', { qos: 1 });
     // the retained ones: neither depot has edge lists, so each carries the version its (empty) part dates from
     await waitFor(async () => seen.length === 2, 5000, 'two retained collector/config');
     expect(seen.map((m) => JSON.parse(m.payload) as unknown)).toEqual([{ version: 1 }, { version: 1 }]);
@@ -205,6 +212,17 @@ describe('configuration as data, with versions', () => {
     const yaml = await (await fetch(`${t.base}/api/config?format=yaml`, { headers: { authorization: `Bearer ${admin}` } })).text();
     expect(parseSiteConfig([{ name: 'export.yaml', text: yaml }]).depots[0]?.edge?.modbus[0]?.points[0]?.sensor).toBe('T1');
     expect(seen.map((m) => m.topic)).toEqual(['depots/D1/collector/config']);
+    // nor may an anonymous local client set a depot's part: its publish ends its connection, the retained one stays
+    expect(anonymousSeen).toEqual([]);
+    const forger = await connectAsync(t.system.mqttUrl, { clientId: 'forger', reconnectPeriod: 0 });
+    const dropped = new Promise<void>((res) => forger.once('close', () => res()));
+    forger.publish('depots/D1/collector/config', JSON.stringify({ version: 999, modbus: [], snmp: [], cameras: [] }), { qos: 1, retain: true });
+    await dropped;
+    const retained = await new Promise<string>((res) => {
+      centre.on('message', (topic, payload, packet) => { if (topic === 'depots/D1/collector/config' && packet.retain) res(payload.toString()); });
+      void centre.unsubscribeAsync('depots/+/collector/config').then(() => centre.subscribeAsync('depots/D1/collector/config', { qos: 1 }));
+    });
+    expect((JSON.parse(retained) as { version: number }).version).toBe(n + 1);
   });
 
   it('a new rule applies live, a bad one is a 400 naming each path, and deleting a rule ends its alarms with a note', async () => {

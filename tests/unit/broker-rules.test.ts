@@ -55,9 +55,32 @@ describe('broker ACL (SPEC §7)', () => {
     for (const who of [anonymous, centre]) {
       expect(maySubscribe(who, 'depots', '#')).toBe(true);
       expect(mayReceive(who, 'depots', 'depots/K102/sensors/T1')).toBe(true);
-      expect(mayPublish(who, 'depots', 'depots/K102/collector/config')).toBe(true);
+      expect(mayPublish(who, 'depots', 'depots/K102/sensors/T1')).toBe(true);
       expect(mayPublish(who, 'depots', '$SYS/broker/fake')).toBe(false);
     }
+    expect(mayPublish(centre, 'depots', 'depots/K102/collector/config')).toBe(true);
+    expect(mayReceive(centre, 'depots', 'depots/K102/collector/config')).toBe(true);
+    expect(maySubscribe(centre, 'depots', 'depots/+/collector/config')).toBe(true);
+  });
+
+  it('keeps a depot\'s configuration (its devices\' secrets) from anonymous local clients, both ways', () => {
+    for (const topic of ['depots/K102/collector/config', 'depots/K101/collector/config']) {
+      expect(mayPublish(anonymous, 'depots', topic), topic).toBe(false);
+      expect(mayReceive(anonymous, 'depots', topic), topic).toBe(false);
+    }
+    for (const filter of ['depots/+/collector/config', 'depots/K101/collector/config', '+/K101/collector/config']) {
+      expect(maySubscribe(anonymous, 'depots', filter), filter).toBe(false);
+    }
+    // wider filters are granted; what they would carry of a configuration is held back per message
+    for (const filter of ['#', 'depots/#', 'depots/+/+/+', 'depots/K101/collector/+', 'depots/K101/collector/status']) {
+      expect(maySubscribe(anonymous, 'depots', filter), filter).toBe(true);
+    }
+    // the rest stays open to the simulator and local tools, and a look-alike elsewhere is not a configuration
+    for (const topic of ['depots/K101/collector/status', 'depots/K101/cameras/C1/snapshot/request', 'depots/K101/collector/config/x', 'other/K101/collector/config']) {
+      expect(mayPublish(anonymous, 'depots', topic), topic).toBe(true);
+      expect(mayReceive(anonymous, 'depots', topic), topic).toBe(true);
+    }
+    expect(mayReceive(anonymous, 'site7', 'site7/K101/collector/config')).toBe(false);
     expect(mayPublish(k101, 'depots', 'depots/K101/sensors/T1')).toBe(true);
     expect(mayPublish(k101, 'depots', 'depots/K102/sensors/T1')).toBe(false);
     expect(mayPublish(k101, 'depots', 'depots/K1010/sensors/T1')).toBe(false);

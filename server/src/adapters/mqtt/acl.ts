@@ -5,7 +5,12 @@
  * |----------------------------|--------------------------|------------------------------------------------------------|
  * | collector of depot D       | `<root>/D/…` only        | `<root>/D/collector/config`, `<root>/D/cameras/<c>/snapshot/request` (`<c>` a camera id or `+`) |
  * | the centre (internal)      | anything but `$SYS/…`    | anything                                                   |
- * | anonymous, from loopback   | anything but `$SYS/…`    | anything (the simulator, local tools: today's rights)      |
+ * | anonymous, from loopback   | anything but `$SYS/…` and `<root>/+/collector/config` | anything but `<root>/+/collector/config` (the simulator, local tools) |
+ *
+ * A depot's `collector/config` is the centre's word to that depot's collector: it names the devices to poll
+ * with their secrets (SNMP communities and keys, camera passwords). Only the centre may set it and only the
+ * depot's collector (and the centre) may read it; another user of the centre machine, anonymous on loopback,
+ * could otherwise read every depot's secrets or point a collector at devices of its own choosing.
  *
  * A collector's subscription is refused when any topic it could match lies outside that set: `#`,
  * `<root>/D/#`, `<root>/+/collector/config`, `$SYS/#`, shared subscriptions (`$share/…`) all are. What a
@@ -21,15 +26,32 @@ const SYS_PREFIX = '$SYS';
 
 export function mayPublish(who: BrokerIdentity, root: string, topic: string): boolean {
   if (topic.startsWith(SYS_PREFIX)) return false;
-  return who.kind === 'collector' ? topic.startsWith(`${root}/${who.depotId}/`) : true;
+  if (who.kind === 'collector') return topic.startsWith(`${root}/${who.depotId}/`);
+  return who.kind === 'centre' || !isCollectorConfig(root, topic);
 }
 
 export function maySubscribe(who: BrokerIdentity, root: string, filter: string): boolean {
-  return who.kind === 'collector' ? collectorMaySubscribe(root, who.depotId, filter) : true;
+  if (who.kind === 'collector') return collectorMaySubscribe(root, who.depotId, filter);
+  // a filter that can match nothing but configurations is refused outright (a SUBACK failure says why
+  // nothing arrives); a wider one (`#`, `depots/+/+/+`) is granted and its configurations held back per message
+  return who.kind === 'centre' || !matchesOnlyCollectorConfig(root, filter);
 }
 
 export function mayReceive(who: BrokerIdentity, root: string, topic: string): boolean {
-  return who.kind === 'collector' ? collectorMayReceive(root, who.depotId, topic) : true;
+  if (who.kind === 'collector') return collectorMayReceive(root, who.depotId, topic);
+  return who.kind === 'centre' || !isCollectorConfig(root, topic);
+}
+
+/** `<root>/<depot>/collector/config` */
+function isCollectorConfig(root: string, topic: string): boolean {
+  const levels = topic.split('/');
+  return levels.length === 4 && levels[0] === root && levels[2] === 'collector' && levels[3] === 'config';
+}
+
+/** a filter of four levels ending in `collector/config`, under the root or any root (`+`) */
+function matchesOnlyCollectorConfig(root: string, filter: string): boolean {
+  const levels = filter.split('/');
+  return levels.length === 4 && (levels[0] === root || levels[0] === '+') && levels[2] === 'collector' && levels[3] === 'config';
 }
 
 /** the filter's levels, if it reads only the collector's own config or snapshot requests */
