@@ -72,6 +72,8 @@ export interface AppDeps {
   replay: ReplayRunner;
   /** each backtest's outcome and duration (metrics) */
   onBacktest?: (outcome: BacktestOutcomeKind, seconds: number) => void;
+  /** how many backtests replay now, at each start and end */
+  onBacktestRunning?: (n: number) => void;
   /** discovered devices: list, approve into the configuration, ignore */
   discovered: DiscoveredService;
   /** each depot's edge collector health (GET /api/collectors) */
@@ -138,7 +140,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api', createMapRouter({ outline: deps.mapOutline ?? (() => ({ outline: null })) }));
   if (deps.alarmHealth) app.use('/api', createAlarmHealthRouter({ queries: deps.alarmHealth, index: deps.index, clock: deps.clock }));
   app.use('/api', createConfigRouter({ config: deps.config }));
-  app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock, runner: deps.replay, ...(deps.onBacktest ? { onOutcome: deps.onBacktest } : {}) }) }));
+  app.use('/api', createRulesRouter({ backtest: createBacktestService({ index: deps.index, telemetry: deps.telemetry, clock: deps.clock, runner: deps.replay, ...(deps.onBacktest ? { onOutcome: deps.onBacktest } : {}), ...(deps.onBacktestRunning ? { onRunning: deps.onBacktestRunning } : {}) }) }));
   app.use('/api', createEchelonsRouter({ live: deps.live, index: deps.index }));
   if (deps.snapshots) app.use('/api', createSnapshotsRouter({ snapshots: deps.snapshots }));
   app.use('/api', createEquipmentRouter({ equipment: createEquipmentService({ config: deps.config, clock: deps.clock }) }));

@@ -268,7 +268,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     stops.push(() => replay.close());
     const liveApp = createApp({
       auth, live, alarms, actions, alarmStore, alarmHealth: createAlarmHealthQueries(stateDb), recurring, users: userAdmin, config, audit: (a) => audit([a]), index: () => index,
-      telemetry: store, replay, onBacktest: metrics.backtest, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
+      telemetry: store, replay, onBacktest: metrics.backtest, onBacktestRunning: metrics.backtestRunning, clock, logger, registry: metrics.registry, webRoot: env.WEB_DIR,
       secureCookies: env.SECURE_COOKIES, publicOrigins: env.PUBLIC_ORIGIN,
       discovered: createDiscoveredService({ registry: discovery, config, audit, clock, store: engineerState }), collectors,
       collectorAccounts: createCollectorAccounts({ config, hasher: argon2Hasher, clock, audit }),

@@ -110,6 +110,8 @@ describe('POST /api/rules/backtest', () => {
     const r = await backtest('eng', { depot: 'D1', proposed: { type: 'threshold', rule: proposedRule }, days: 30, to: END });
     expect(r.status).toBe(413);
     expect(r.body.message).toBe('3 sensors over 30 days is about 5443200 readings; a backtest replays at most 5000000: choose one sensor, or at most 27.5 days');
+    // and the same as code and params, which the board phrases in its own language
+    expect(r.body).toMatchObject({ error: 'too_large', params: { sensors: 3, days: 30, readings: 5443200, max: 5000000, fitDays: 27.5 } });
     // one of the fast sensors alone fits
     const one = await backtest('eng', { depot: 'D1', sensor: 'T9', proposed: { type: 'threshold', rule: proposedRule }, days: 30, to: END });
     expect(one.status).toBe(200);

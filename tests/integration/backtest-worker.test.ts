@@ -72,6 +72,8 @@ describe('backtest on worker threads', () => {
     return Number(new RegExp(`^depotwatch_backtests_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
   };
 
+  const running = async () => Number(/^depotwatch_backtests_running (\d+)/m.exec(await (await fetch(`${t.base}/metrics`)).text())?.[1] ?? NaN);
+
   it('the server keeps answering /healthz between the pages while a backtest replays them, and the counts are the hand-computed ones', async () => {
     events.length = 0;
     let done = false;
@@ -127,6 +129,36 @@ describe('backtest on worker threads', () => {
     expect(r.body.proposed.alarms).toBe(8);
     expect(readsAtAbort).toBe(2);
     expect(events.filter((e) => e === 'page').length).toBe(PAGES);
+  }, 60_000);
+
+  it('a third backtest while two replay is refused at once (503 busy), and both of the two finish', async () => {
+    events.length = 0;
+    const busyBefore = await metric('busy');
+    let release!: () => void;
+    gate = new Promise((r) => { release = r; });
+    // two backtests hold the replay threads: each has its first page, the read after it waits on the gate
+    // (the second may wait for a thread: on two cores the pool has one)
+    const first = t.api<BacktestResponse>('/api/rules/backtest', token, { method: 'POST', body });
+    const second = t.api<BacktestResponse>('/api/rules/backtest', token, { method: 'POST', body });
+    try {
+      await waitFor(async () => (await running()) === 2, 20_000, 'two backtests running');
+      const pagesBefore = events.filter((e) => e === 'page').length;
+      const third = await t.api<{ error: string; params: { running: number } }>('/api/rules/backtest', token, { method: 'POST', body });
+      expect(third.status).toBe(503);
+      expect(third.body).toMatchObject({ error: 'busy', params: { running: 2 } });
+      expect(events.filter((e) => e === 'page').length).toBe(pagesBefore); // the refused one read nothing
+      expect(await metric('busy')).toBe(busyBefore + 1);
+    } finally {
+      gate = undefined;
+      release();
+    }
+    for (const r of await Promise.all([first, second])) {
+      expect(r.status).toBe(200);
+      expect(r.body.proposed.alarms).toBe(8);
+    }
+    // and once they are done a backtest runs again
+    expect(await running()).toBe(0);
+    expect((await t.api<BacktestResponse>('/api/rules/backtest', token, { method: 'POST', body })).status).toBe(200);
   }, 60_000);
 
   it('a store that fails part-way is a 503 naming the error, and the replay stops there', async () => {

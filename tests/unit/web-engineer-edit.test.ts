@@ -8,10 +8,11 @@ import {
   validateRule, validateSite, type FieldErrors,
 } from '../../web/src/lib/transforms/config-edit.js';
 import {
-  alarmSpans, backtestSummary, effectiveLimits, findRule, listRules, newRule, placeRule, removeRule, replaceRule, retypeRule, ruleChangeText, ruleErrors, sensorsFor,
+  alarmSpans, backtestProblem, backtestSummary, effectiveLimits, findRule, listRules, newRule, placeRule, removeRule, replaceRule, retypeRule, ruleChangeText, ruleErrors, sensorsFor,
   toggleZoneType,
 } from '../../web/src/lib/transforms/rule-edit.js';
 import { accountRows, generatePassword, removeAccount, setDisabled } from '../../web/src/lib/transforms/collector-accounts.js';
+import { translate } from '../../web/src/lib/i18n/index.js';
 import { smallSite } from '../helpers/site.js';
 
 const site = (): SiteConfig => smallSite();
@@ -154,6 +155,21 @@ describe('rule editor transforms (web/src/lib/transforms/rule-edit.ts)', () => {
     expect(backtestSummary({ ...res, current: null }).current).toBeNull();
     expect(alarmSpans(res.proposed.list, res.to)).toEqual([{ from: 100, to: 200, peak: 31 }, { from: 600, to: 1000, peak: 29 }]);
     expect(alarmSpans(res.proposed.list, res.to, 'T2')).toEqual([{ from: 600, to: 1000, peak: 29 }]);
+  });
+
+  it('phrases a refused backtest from its code and params, never the server\'s English', () => {
+    const refused = (status: number, error: string, params?: Record<string, number>) =>
+      new ApiRequestError(status, { error, message: 'English for the logs', ...(params ? { params } : {}) });
+    const vi = (e: unknown) => { const p = backtestProblem(e); return translate('vi', p.key, p.params); };
+    expect(vi(refused(413, 'too_large', { sensors: 1, days: 30, readings: 5184000, max: 5000000, fitDays: 28.9 })))
+      .toBe('30 ngày của cảm biến này là khoảng 5184000 số đo, một lần chạy thử tối đa 5000000: hãy chọn tối đa 28.9 ngày.');
+    expect(backtestProblem(refused(413, 'too_large', { sensors: 3, days: 30, readings: 5443200, max: 5000000, fitDays: 27.5 })).key).toBe('rules.backtest.tooMany');
+    expect(backtestProblem(refused(413, 'too_large', { sensors: 3, days: 30, max: 5000000 })).key).toBe('rules.backtest.tooDense');
+    expect(vi(refused(503, 'busy', { running: 2 }))).toBe('Đang có 2 lần chạy thử khác, nhiều nhất cho phép cùng lúc: hãy thử lại khi một lần đã xong.');
+    expect(backtestProblem(refused(503, 'telemetry_unavailable')).key).toBe('rules.backtest.noHistory');
+    // anything else as every other refusal is: a 404 is "not found", a lost connection a network fault
+    expect(backtestProblem(refused(404, 'not_found')).key).toBe('error.notFound');
+    expect(backtestProblem(new TypeError('fetch failed')).key).toBe('error.network');
   });
 });
 

@@ -24,8 +24,9 @@ export function createMetrics() {
   const queueBytes = new Gauge({ name: 'depotwatch_telemetry_queue_bytes', help: 'bytes of queued points (the measure TELEMETRY_QUEUE_MAX_BYTES bounds)', registers: [registry] });
   const clients = new Gauge({ name: 'depotwatch_live_clients', help: 'connected Socket.IO clients', registers: [registry] });
   const mqttRefused = new Counter({ name: 'depotwatch_mqtt_refused_total', help: 'embedded broker: connections, logins, subscriptions and publishes refused, by reason', labelNames: ['reason'] as const, registers: [registry] });
-  const backtests = new Counter({ name: 'depotwatch_backtests_total', help: 'rule backtests, by outcome: done, refused (4xx), failed, aborted (the client went away)', labelNames: ['outcome'] as const, registers: [registry] });
+  const backtests = new Counter({ name: 'depotwatch_backtests_total', help: 'rule backtests, by outcome: done, refused (4xx), busy (refused: as many running as allowed), failed, aborted (the client went away)', labelNames: ['outcome'] as const, registers: [registry] });
   const backtestSeconds = new Histogram({ name: 'depotwatch_backtest_seconds', help: 'how long one rule backtest took', buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] });
+  const backtestsRunning = new Gauge({ name: 'depotwatch_backtests_running', help: 'rule backtests replaying now (at most two at once; one more is refused as busy)', registers: [registry] });
   const liveBacklog = new Gauge({ name: 'depotwatch_live_pending_updates', help: 'coalesced updates waiting for slow clients', registers: [registry] });
 
   const ingest: IngestMetrics = {
@@ -44,9 +45,10 @@ export function createMetrics() {
   const broker = { onRefused: (reason: string) => mqttRefused.inc({ reason }) };
   dropped.inc({ reason: 'queue_full' }, 0); // present on /metrics from the start
   const queueDropped = (n: number, reason: QueueDropReason) => dropped.inc({ reason }, n);
-  for (const outcome of ['done', 'refused', 'failed', 'aborted']) backtests.inc({ outcome }, 0);
+  for (const outcome of ['done', 'refused', 'busy', 'failed', 'aborted']) backtests.inc({ outcome }, 0);
   const backtest = (outcome: string, seconds: number) => { backtests.inc({ outcome }); if (outcome === 'done') backtestSeconds.observe(seconds); };
   const queueSynced = (seconds: number) => queueSyncSeconds.observe(seconds);
-  return { registry, ingest, writer, broker, queueDropped, queueSynced, clients, liveBacklog, backtest };
+  const backtestRunning = (n: number) => backtestsRunning.set(n);
+  return { registry, ingest, writer, broker, queueDropped, queueSynced, clients, liveBacklog, backtest, backtestRunning };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

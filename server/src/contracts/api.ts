@@ -137,7 +137,8 @@ export const historyQuerySchema = z.object({
  * are what the board phrases in its own language. Fields made by hand may carry the message only.
  */
 export interface ApiFieldError { path: string; message: string; code?: string; params?: Readonly<Record<string, string | number | boolean>> }
-export interface ApiError { error: string; message: string; fields?: ApiFieldError[] }
+/** `message` is English, for logs and tools; the board phrases `error` (with `params`, where the code has any) itself */
+export interface ApiError { error: string; message: string; fields?: ApiFieldError[]; params?: Record<string, string | number> }
 
 /** Socket.IO, server → client. Deltas arrive coalesced in one `live:batch` per flush. */
 export interface Snapshot {

@@ -6,7 +6,7 @@ import type { Logger } from '../adapters/logger.js';
 import { ActionError } from '../services/alarm-actions.js';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly fields?: ApiError['fields']) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly fields?: ApiError['fields'], readonly params?: ApiError['params']) {
     super(message);
   }
 }
@@ -38,7 +38,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
       e = new HttpError(500, 'internal', 'internal error');
     }
-    const body: ApiError = { error: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) };
+    const body: ApiError = { error: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}), ...(e.params ? { params: e.params } : {}) };
     res.status(e.status).json(body);
   };
 }

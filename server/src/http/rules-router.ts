@@ -22,7 +22,7 @@ export function createRulesRouter(deps: { backtest: BacktestService }): Router {
       res.json(await deps.backtest.run(body, { signal: gone.signal }));
     } catch (err) {
       if (gone.signal.aborted) return; // nobody is left to answer
-      if (err instanceof BacktestError) throw new HttpError(err.status, err.code, err.message, err.fields);
+      if (err instanceof BacktestError) throw new HttpError(err.status, err.code, err.message, err.fields, err.params);
       throw err;
     } finally {
       res.off('close', onClose);

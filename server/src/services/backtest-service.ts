@@ -21,11 +21,20 @@ const SAMPLE_MS = 1000;
  * densely it reported.
  */
 const PAGE_READINGS = 10_000;
+/**
+ * Backtests replaying at once. Each takes every replay thread while it runs (one task per sensor), so a
+ * third would only wait behind the first two, holding its connection and, once started, its pages; the
+ * engineer is told at once instead, and a page closed while waiting never starts a replay nobody reads.
+ */
+const BACKTEST_MAX_RUNNING = 2;
 
-export type BacktestOutcomeKind = 'done' | 'refused' | 'failed' | 'aborted';
+export type BacktestOutcomeKind = 'done' | 'refused' | 'busy' | 'failed' | 'aborted';
 
 export class BacktestError extends Error {
-  constructor(readonly status: 400 | 404 | 413 | 503, readonly code: string, message: string, readonly fields?: { path: string; message: string }[]) {
+  constructor(
+    readonly status: 400 | 404 | 413 | 503, readonly code: string, message: string,
+    readonly fields?: { path: string; message: string }[], readonly params?: Record<string, string | number>,
+  ) {
     super(message);
   }
 }
@@ -66,9 +75,15 @@ function outcome(runs: ReplayResult[]): BacktestOutcome {
  */
 export function createBacktestService(deps: {
   index: () => SiteIndex; telemetry: Pick<TelemetryStore, 'readings'>; clock: Clock; runner: ReplayRunner;
-  /** each request's end: answered, refused (4xx), failed (503, a bug) or aborted by the client */
+  /** each request's end: answered, refused (4xx), busy (too many at once), failed (503, a bug) or aborted by the client */
   onOutcome?: (outcome: BacktestOutcomeKind, seconds: number) => void;
+  /** backtests replaying at once; one more is refused (503 `busy`) rather than queued behind them */
+  maxRunning?: number;
+  /** how many run now, at each start and end (a gauge on /metrics) */
+  onRunning?: (n: number) => void;
 }) {
+  const maxRunning = deps.maxRunning ?? BACKTEST_MAX_RUNNING;
+  let running = 0;
   async function run(req: BacktestRequest, signal?: AbortSignal): Promise<BacktestResponse> {
     const started = performance.now();
     const index = deps.index();
@@ -100,7 +115,8 @@ export function createBacktestService(deps: {
     if (expected > BACKTEST_MAX_POINTS) {
       const fitDays = Math.floor(req.days * BACKTEST_MAX_POINTS / expected * 10) / 10;
       const narrower = targets.length > 1 ? `choose one sensor, or at most ${fitDays} days` : `choose at most ${fitDays} days`;
-      throw new BacktestError(413, 'too_large', `${targets.length} sensor${targets.length === 1 ? '' : 's'} over ${req.days} days is about ${expected} readings; a backtest replays at most ${BACKTEST_MAX_POINTS}: ${narrower}`);
+      throw new BacktestError(413, 'too_large', `${targets.length} sensor${targets.length === 1 ? '' : 's'} over ${req.days} days is about ${expected} readings; a backtest replays at most ${BACKTEST_MAX_POINTS}: ${narrower}`,
+        undefined, { sensors: targets.length, days: req.days, readings: expected, max: BACKTEST_MAX_POINTS, fitDays });
     }
 
     const policy = alarmPolicyOf(rules.alarms);
@@ -126,7 +142,8 @@ export function createBacktestService(deps: {
         samples += points.length;
         counted.samples += points.length;
         if (samples > BACKTEST_MAX_POINTS) {
-          throw new BacktestError(413, 'too_large', `history holds more than ${BACKTEST_MAX_POINTS} readings for this backtest: choose one sensor or fewer days`);
+          throw new BacktestError(413, 'too_large', `history holds more than ${BACKTEST_MAX_POINTS} readings for this backtest: choose one sensor or fewer days`,
+            undefined, { sensors: targets.length, days: req.days, max: BACKTEST_MAX_POINTS });
         }
         const page: SamplePage = { ts: new Float64Array(points.length), value: new Float64Array(points.length) };
         for (let i = 0; i < points.length; i++) {
@@ -173,6 +190,12 @@ export function createBacktestService(deps: {
   return {
     async run(req: BacktestRequest, opts: { signal?: AbortSignal } = {}): Promise<BacktestResponse> {
       const started = performance.now();
+      if (running >= maxRunning) {
+        deps.onOutcome?.('busy', 0);
+        throw new BacktestError(503, 'busy', `${running} backtests are running, the most at once; try again when one has finished`, undefined, { running });
+      }
+      running++;
+      deps.onRunning?.(running);
       let kind: BacktestOutcomeKind = 'failed';
       try {
         const r = await run(req, opts.signal);
@@ -182,6 +205,8 @@ export function createBacktestService(deps: {
         kind = opts.signal?.aborted ? 'aborted' : err instanceof BacktestError && err.status !== 503 ? 'refused' : 'failed';
         throw err;
       } finally {
+        running--;
+        deps.onRunning?.(running);
         deps.onOutcome?.(kind, (performance.now() - started) / 1000);
       }
     },

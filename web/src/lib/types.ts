@@ -20,7 +20,7 @@ export type HistoryRange = '1h' | '6h' | '24h' | '7d' | '30d';
 export const HISTORY_RANGES: readonly HistoryRange[] = ['1h', '6h', '24h', '7d', '30d'];
 
 /** a failed operator action, from REST (ApiRequestError) or Socket.IO (ActionResult): the same three fields */
-export interface ActionFailure { status: number; error: string; message: string; fields?: ApiFieldError[] }
+export interface ActionFailure { status: number; error: string; message: string; fields?: ApiFieldError[]; params?: Readonly<Record<string, string | number>> }
 export type {
   CollectorHealthView, CollectorsResponse, DiscoveredView, RejectedSampleView, ApproveDiscoveredRequest,
 } from '../../../server/src/contracts/collectors.js';

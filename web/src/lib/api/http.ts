@@ -9,11 +9,13 @@ import type {
 export class ApiRequestError extends Error implements ApiError {
   readonly error: string;
   readonly fields?: ApiError['fields'];
+  readonly params?: ApiError['params'];
   constructor(readonly status: number, body: ApiError) {
     super(body.message);
     this.name = 'ApiRequestError';
     this.error = body.error;
     if (body.fields) this.fields = body.fields;
+    if (body.params) this.params = body.params;
   }
 }
 

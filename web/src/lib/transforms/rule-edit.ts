@@ -2,6 +2,7 @@ import type { DepotConfig, RulesConfig, SensorConfig, SiteConfig, ZoneConfig } f
 import type { SensorKind } from '../../../../server/src/contracts/telemetry.js';
 import { pathKey, validateSite, type FieldErrors, type FieldProblem } from './config-edit.js';
 import type { BacktestAlarm, BacktestResponse, BacktestRule } from '../../../../server/src/contracts/backtest.js';
+import { isActionFailure, problemOf, type Problem } from './errors.js';
 
 /**
  * Pure helpers of the rule editor: which rules there are, which sensors a rule covers, the limits a
@@ -145,4 +146,20 @@ export function ruleErrors(site: SiteConfig, next: BacktestRule, isNew: boolean)
     else if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] ??= m;
   }
   return out;
+}
+
+/**
+ * Why a backtest was not run, in the board's words from the refusal's code and params (the server's
+ * message is English): too much history for one run, as many running as allowed, the store not answering.
+ */
+export function backtestProblem(e: unknown): Problem {
+  if (!isActionFailure(e)) return problemOf(e);
+  const params = e.params ?? {};
+  if (e.status === 413 && e.error === 'too_large') {
+    if (params.fitDays === undefined) return { key: 'rules.backtest.tooDense', params };
+    return { key: params.sensors === 1 ? 'rules.backtest.tooLong' : 'rules.backtest.tooMany', params };
+  }
+  if (e.error === 'busy') return { key: 'rules.backtest.busy', params };
+  if (e.error === 'telemetry_unavailable') return { key: 'rules.backtest.noHistory' };
+  return problemOf(e);
 }
