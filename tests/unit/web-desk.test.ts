@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmView, HandoverReport, IncidentView, TimelineEntryView } from '../../server/src/contracts/alarms.js';
 import type { Snapshot } from '../../server/src/contracts/api.js';
+import { translate } from '../../web/src/lib/i18n/index.js';
 import { describeFailure } from '../../web/src/lib/transforms/errors.js';
 import { ackQueue, acknowledgedList } from '../../web/src/lib/transforms/guard.js';
 import { csvFileName, defaultHandoverRange, fromLocalInput, handoverRows, rangeFromInputs, toLocalInput } from '../../web/src/lib/transforms/handover.js';
@@ -132,6 +133,23 @@ describe('action errors in words', () => {
     expect(describeFailure({ status: 0, error: 'network', message: 'x' })).toEqual({ key: 'error.network' });
     expect(describeFailure({ status: 409, error: 'new_code', message: 'why' })).toEqual({ key: 'error.conflict', params: { message: 'why' } });
     expect(describeFailure({ status: 500, error: 'internal', message: 'boom' })).toEqual({ key: 'error.server', params: { status: 500, message: 'boom' } });
+  });
+
+  it('never quotes the server\'s English into the Vietnamese board; English keeps it as detail', () => {
+    const english = 'base version 12 is required (If-Match or baseVersion)';
+    const say = (lang: 'vi' | 'en', f: Parameters<typeof describeFailure>[0]) => { const p = describeFailure(f); return translate(lang, p.key, p.params); };
+    for (const f of [
+      { status: 409, error: 'new_code', message: english }, { status: 400, error: 'bad_request', message: english },
+      { status: 500, error: 'internal', message: english }, { status: 503, error: 'unknown_outage', message: english },
+    ]) {
+      expect(say('vi', f), f.error).not.toContain(english);
+    }
+    expect(say('en', { status: 409, error: 'new_code', message: english })).toContain(english);
+    // the codes the server answers with have sentences of their own
+    expect(say('vi', { status: 428, error: 'precondition_required', message: english })).toBe('Thiếu phiên bản cấu hình làm gốc cho thay đổi này: hãy tải lại trang rồi lưu lại.');
+    for (const error of ['already_deleted', 'rate_limited', 'too_large', 'password_change_required', 'csrf', 'busy', 'telemetry_unavailable']) {
+      expect(describeFailure({ status: 400, error, message: english }).key, error).toBe(`error.code.${error}`);
+    }
   });
 });
 

@@ -193,4 +193,12 @@ export const enDesk: Readonly<Record<keyof typeof viDesk, string>> = {
   'error.code.already_ended': 'The maintenance window has already ended.',
   'error.code.exists': 'This username already exists.',
   'error.code.self': 'You cannot demote or disable your own account.',
+  'error.code.already_deleted': 'This was deleted already.',
+  'error.code.precondition_required': 'The configuration version this change is based on is missing: reload the page and save again.',
+  'error.code.rate_limited': 'Too many requests in a short time. Try again in a few minutes.',
+  'error.code.too_large': 'The request is too large.',
+  'error.code.password_change_required': 'Change your password before going on.',
+  'error.code.csrf': 'Reload the page: the session\'s protection token has expired.',
+  'error.code.busy': 'The server is busy with this. Try again in a few seconds.',
+  'error.code.telemetry_unavailable': 'The telemetry store could not be read. Try again in a few minutes.',
 };

@@ -75,7 +75,7 @@ export const vi = {
   'password.wrongCurrent': 'Mật khẩu hiện tại không đúng.',
   'password.rateLimited': 'Nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.',
   'error.network': 'Không kết nối được với máy chủ.',
-  'error.server': 'Lỗi máy chủ ({status}): {message}',
+  'error.server': 'Lỗi máy chủ ({status}). Vui lòng thử lại; nếu vẫn lỗi, hãy báo kỹ sư (chi tiết có trong nhật ký máy chủ).',
 
   'header.logout': 'Đăng xuất',
   'header.user': 'Người dùng',
