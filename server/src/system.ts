@@ -131,6 +131,7 @@ export async function startSystem(env: Readonly<Env>, logger: Logger, opts: { cl
     // the alarm service is built below; until then nothing is in maintenance
     const sideline: { of?: (depot: string) => DepotSideline } = {};
     const live = createLiveState({ index: () => index, clock, sidelined: (depot) => sideline.of?.(depot) ?? NOTHING_SIDELINED });
+    metrics.watchLateness(live.lateness);
     // the audit log exists only further down; a summary is written at the earliest a second after its replay ends
     const auditSink: { write?: (entries: AuditInput[]) => void } = {};
     const backfill = createBackfillJournal({

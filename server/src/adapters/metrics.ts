@@ -49,6 +49,14 @@ export function createMetrics() {
   const backtest = (outcome: string, seconds: number) => { backtests.inc({ outcome }); if (outcome === 'done') backtestSeconds.observe(seconds); };
   const queueSynced = (seconds: number) => queueSyncSeconds.observe(seconds);
   const backtestRunning = (n: number) => backtestsRunning.set(n);
-  return { registry, ingest, writer, broker, queueDropped, queueSynced, clients, liveBacklog, backtest, backtestRunning };
+  /** the live state's delivery lateness, read at each scrape */
+  const watchLateness = (ms: () => number) => {
+    new Gauge({
+      name: 'depotwatch_delivery_lateness_seconds',
+      help: 'how much later than usual messages reach the live state now (a centre or broker that fell behind); silence is judged net of it, up to 600 s',
+      registers: [registry], collect() { this.set(ms() / 1000); },
+    });
+  };
+  return { registry, ingest, writer, broker, queueDropped, queueSynced, clients, liveBacklog, backtest, backtestRunning, watchLateness };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,5 +1,6 @@
 import type { CameraView, DeviceStatus, ReasonCode, SensorView } from '../contracts/api.js';
 import { depotOffsetMin } from './recurrence.js';
+import { silentFor } from './delivery-lag.js';
 import { SENSOR_UNITS } from '../contracts/telemetry.js';
 import type { RulesConfig, Severity } from '../../../config/schema.js';
 import type { CameraLive, DepotLive, SensorLive } from './live-types.js';
@@ -29,6 +30,8 @@ export interface EvalContext {
   /** when the live state started: a device silent since then, in a depot that talks, is not reporting */
   startedAt: number;
   depotHasData: boolean;
+  /** how late deliveries run now (delivery-lag.ts): silence is judged net of it; absent: 0 */
+  lateness?: number;
 }
 
 export interface SensorResult { view: SensorView; conditions: Condition[]; activeThresholds: string[] }
@@ -36,7 +39,8 @@ export interface CameraResult { view: CameraView; conditions: Condition[] }
 
 const NO_DELAY = { onDelayMs: 0, offDelayMs: 0 } as const;
 const round = (v: number) => Math.round(v * 10) / 10;
-const stale = (ctx: EvalContext, receivedAt: number, intervalS: number) => ctx.now - receivedAt > ctx.rules.staleFactor * intervalS * 1000;
+const stale = (ctx: EvalContext, receivedAt: number, intervalS: number, lateBy = 0) =>
+  silentFor(ctx.now, receivedAt, lateBy, ctx.lateness ?? 0) > ctx.rules.staleFactor * intervalS * 1000;
 /** never heard since start, while its depot is heard: silent for as long as if it had reported at start */
 const silentSinceStart = (ctx: EvalContext, intervalS: number) => ctx.depotHasData && stale(ctx, ctx.startedAt, intervalS);
 
@@ -59,7 +63,7 @@ export function evaluateSensor(entry: SensorEntry, reading: SensorLive | undefin
     }
     return result;
   }
-  if (stale(ctx, reading.receivedAt, sensor.intervalS)) {
+  if (stale(ctx, reading.receivedAt, sensor.intervalS, reading.lateBy)) {
     view.status = 'not_reporting';
     if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${sensor.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: base, ...NO_DELAY });
     return result;
@@ -108,7 +112,7 @@ export function evaluateCamera({ camera, zone }: CameraEntry, rec: CameraLive | 
   const view: CameraView = { id: camera.id, zone: zone.id, health: rec?.health ?? null, ts: rec?.ts ?? null, status: 'unknown', ...(camera.code !== undefined ? { equipmentCode: camera.code } : {}) };
   const conditions: Condition[] = [];
   const device = { type: 'camera' as const, id: camera.id, zone: zone.id };
-  if (!rec ? silentSinceStart(ctx, camera.intervalS) : stale(ctx, rec.receivedAt, camera.intervalS)) {
+  if (!rec ? silentSinceStart(ctx, camera.intervalS) : stale(ctx, rec.receivedAt, camera.intervalS, rec.lateBy)) {
     view.status = 'not_reporting';
     if (!ctx.collectorOffline) conditions.push({ key: `not_reporting:${camera.id}`, code: 'not_reporting', severity: ctx.rules.notReporting, device, params: { device: camera.id, kind: 'camera', zone: zone.name, zoneId: zone.id, ...(zone.nameEn ? { zoneNameEn: zone.nameEn } : {}) }, ...NO_DELAY });
     return { view, conditions };

@@ -5,10 +5,12 @@ export interface SensorLive {
   value: number;
   ts: number;
   receivedAt: number;
+  /** how late it arrived beyond the device's usual (delivery-lag.ts); absent: on time */
+  lateBy?: number;
   /** the reading before this one, for rate-of-change rules */
   prev?: { value: number; ts: number };
 }
-export interface CameraLive { health: CameraHealth; ts: number; receivedAt: number }
+export interface CameraLive { health: CameraHealth; ts: number; receivedAt: number; lateBy?: number }
 export interface CollectorLive { state: CollectorState; ts: number; receivedAt: number; since: number; version?: string; spooled: number }
 
 export interface DepotLive {
@@ -34,8 +36,8 @@ export const RATE_REF_SPAN_MS = 60_000;
  * so a replayed history sees exactly what the live engine would have seen. A late reading (older ts)
  * does not overwrite a newer one; it only says the device was heard.
  */
-export function nextSensorLive(prev: SensorLive | undefined, value: number, ts: number, receivedAt: number): SensorLive {
+export function nextSensorLive(prev: SensorLive | undefined, value: number, ts: number, receivedAt: number, lateBy = 0): SensorLive {
   if (prev && ts < prev.ts) return { ...prev, receivedAt };
   const ref = !prev ? undefined : !prev.prev || ts - prev.prev.ts >= RATE_REF_SPAN_MS ? { value: prev.value, ts: prev.ts } : prev.prev;
-  return { value, ts, receivedAt, ...(ref ? { prev: ref } : {}) };
+  return { value, ts, receivedAt, ...(lateBy > 0 ? { lateBy } : {}), ...(ref ? { prev: ref } : {}) };
 }

@@ -5,6 +5,7 @@ import type { AcceptedMessage } from '../contracts/telemetry.js';
 import {
   collectorCondition, evaluateCamera, evaluateSensor, type CameraResult, type Condition, type EvalContext, type SensorResult,
 } from '../domain/conditions.js';
+import { createDeliveryLag, type DeliveryLag } from '../domain/delivery-lag.js';
 import { emptyDepotLive, nextSensorLive, type DepotLive, type SensorLive } from '../domain/live-types.js';
 import { regionSummary } from '../domain/readiness.js';
 import { NOTHING_SIDELINED, readinessWithSideline, type DepotSideline } from '../domain/sideline.js';
@@ -64,6 +65,8 @@ export function createLiveState(deps: {
   const dirty = new Set<string>();
   let lastFull = -Infinity;
   const startedAt = deps.clock.now();
+  /** how late messages arrive: a centre that fell behind does not call the devices it hears late silent */
+  const lag: DeliveryLag = createDeliveryLag();
 
   const cacheOf = (depotId: string): DepotCache => {
     let c = depots.get(depotId);
@@ -84,19 +87,21 @@ export function createLiveState(deps: {
           if (!held) c.held.set(msg.sensorId, [prev]);
           else if (held.push(prev) > MAX_HELD_PER_SENSOR) held.shift();
         }
-        d.sensors.set(msg.sensorId, nextSensorLive(prev, msg.value, msg.ts, receivedAt));
+        d.sensors.set(msg.sensorId, nextSensorLive(prev, msg.value, msg.ts, receivedAt, lag.note(`${msg.depotId}/s/${msg.sensorId}`, msg.ts, receivedAt)));
         c.dirtySensors.add(msg.sensorId);
         break;
       }
       case 'camera': {
         const prev = d.cameras.get(msg.cameraId);
-        if (!prev || msg.ts >= prev.ts) d.cameras.set(msg.cameraId, { health: msg.health, ts: msg.ts, receivedAt });
+        const lateBy = lag.note(`${msg.depotId}/c/${msg.cameraId}`, msg.ts, receivedAt);
+        if (!prev || msg.ts >= prev.ts) d.cameras.set(msg.cameraId, { health: msg.health, ts: msg.ts, receivedAt, ...(lateBy > 0 ? { lateBy } : {}) });
         else prev.receivedAt = receivedAt;
         c.dirtyCameras.add(msg.cameraId);
         break;
       }
       case 'collector': {
         const prev = d.collector;
+        lag.note(`${msg.depotId}/collector`, msg.ts, receivedAt);
         if (prev && msg.ts < prev.ts) break;
         const since = prev && prev.state === msg.state ? prev.since : receivedAt;
         d.collector = { state: msg.state, ts: msg.ts, receivedAt, since, spooled: msg.spooled, ...(msg.version !== undefined ? { version: msg.version } : {}) };
@@ -127,6 +132,7 @@ export function createLiveState(deps: {
     const active = new Set(d.activeThresholds);
     const ctx: EvalContext = {
       rules, now, collectorOffline: d.collector?.state === 'offline', wasActive: (k) => active.has(k), startedAt, depotHasData: d.lastSeen !== null || d.collector !== null,
+      lateness: lag.lateness(now),
     };
     const changedSensors: SensorView[] = [];
     const changedCameras: CameraView[] = [];
@@ -316,6 +322,8 @@ export function createLiveState(deps: {
     apply,
     noteRejected,
     tick,
+    /** how late messages arrive now, beyond each device's usual (ms; delivery-lag.ts), for /metrics */
+    lateness: (): number => lag.lateness(deps.clock.now()),
     /** readings held for the next tick, over every depot (bounded per sensor; tests, metrics) */
     heldReadings: (): number => [...depots.values()].reduce((n, c) => n + [...c.held.values()].reduce((m, h) => m + h.length, 0), 0),
     reconfigured,
