@@ -81,6 +81,7 @@ describe('live state when the centre falls behind', () => {
     }
     arrivals.sort((a, b) => a.at - b.at);
     const notReporting = new Map<string, number>(); // sensor → first time seen not reporting
+    const told: number[] = []; // each lateness a batch told the boards (s)
     let next = 0;
     for (let now = T0; now <= T0 + opts.horizonMs; now += 250) {
       clock.advance(now - clock.now());
@@ -88,18 +89,26 @@ describe('live state when the centre falls behind', () => {
         const a = arrivals[next++]!;
         live.apply({ type: 'sensor', depotId: a.depot, sensorId: a.sensorId, kind: a.kind, value: a.kind === 'temperature' ? 24 : a.kind === 'humidity' ? 60 : 0, ts: a.ts }, now);
       }
-      for (const e of live.tick().evaluated) {
+      const { batch, evaluated } = live.tick();
+      if (batch.delivery) told.push(batch.delivery.lateS);
+      for (const e of evaluated) {
         if (e.depot !== DEPOT) continue;
         for (const c of e.conditions) if (c.code === 'not_reporting' && !notReporting.has(c.device.id)) notReporting.set(c.device.id, now);
       }
     }
-    return { notReporting, lastArrival: arrivals.at(-1)!.at };
+    return { notReporting, told, snapshot: live.snapshot(() => true), lastArrival: arrivals.at(-1)!.at };
   }
 
   it('does not call devices silent that are only late: 8 minutes of a growing backlog, no "not reporting"', () => {
-    const { notReporting, lastArrival } = run({ horizonMs: 568_000 });
+    const { notReporting, told, snapshot, lastArrival } = run({ horizonMs: 568_000 });
     expect(lastArrival - T0).toBe(568_000); // D1/F1's, sent at 187 s, 381 s late
     expect([...notReporting.keys()]).toEqual([]);
+    // boards were told as it grew, in steps of 5 s, only when it moved a step (not every tick); a snapshot says it too
+    expect(told[0]).toBe(5);
+    expect(told.every((v, i) => v % 5 === 0 && (i === 0 || v > told[i - 1]!))).toBe(true);
+    expect(told.length).toBeLessThan(568_000 / 250 / 10);
+    expect(told.at(-1)).toBe(380);
+    expect(snapshot.delivery).toEqual({ lateS: 380 });
   });
 
   it('still reports a device that stopped while the centre was behind, once the site moved on 30 s past it', () => {
@@ -114,8 +123,9 @@ describe('live state when the centre falls behind', () => {
   });
 
   it('reports the devices once nothing at all arrives, about as soon as the centre\'s clock would', () => {
-    const { notReporting, lastArrival } = run({ siteSilentAfter: 150_000, horizonMs: 568_000 });
+    const { notReporting, told, lastArrival } = run({ siteSilentAfter: 150_000, horizonMs: 568_000 });
     expect(lastArrival - T0).toBe(448_000);
+    expect(told.at(-1)).toBe(0); // a minute with nothing: cut off, not behind
     // D2/G1's last arrived at 440 s, T1's at 420 s: on the centre's clock they would be "not reporting" at
     // 470 s and 450 s; net of the lateness they had when they came, a few seconds later
     expect(notReporting.get('G1')! - T0).toBeGreaterThan(470_000);

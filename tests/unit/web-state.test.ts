@@ -70,6 +70,14 @@ describe('live state', () => {
     expect(s2.flood?.active).toBe(true);
   });
 
+  it('keeps the delivery lateness the server last told: on time from a snapshot without it, late until a batch says otherwise', () => {
+    expect(s0.delivery).toEqual({ lateS: 0 });
+    const late = applyBatch(s0, batch({ delivery: { lateS: 40 } }));
+    expect(late.delivery.lateS).toBe(40);
+    expect(applyBatch(late, batch({ sensors: [{ ...sensor('T1', 2), depot: 'K1' }] })).delivery.lateS).toBe(40);
+    expect(applyBatch(late, batch({ delivery: { lateS: 0 } })).delivery.lateS).toBe(0);
+  });
+
   it('lists unacknowledged alarms newest first and phrases them like reasons', () => {
     const list = unackedAlarms([alarm('a', 'unack', 1), alarm('b', 'acked', 3), alarm('c', 'rtn_unack', 2), alarm('d', 'shelved', 4)]);
     expect(list.map((a) => a.id)).toEqual(['c', 'a']);

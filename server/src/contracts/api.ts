@@ -140,6 +140,13 @@ export interface ApiFieldError { path: string; message: string; code?: string; p
 /** `message` is English, for logs and tools; the board phrases `error` (with `params`, where the code has any) itself */
 export interface ApiError { error: string; message: string; fields?: ApiFieldError[]; params?: Record<string, string | number> }
 
+/**
+ * How much later than usual readings reach the centre now (server/src/domain/delivery-lag.ts): a centre or
+ * broker that fell behind. Whole seconds, in steps of 5; 0 on time. While it is above 0 what the board
+ * shows is that old, and devices are not called silent for the delay.
+ */
+export interface DeliveryStatus { lateS: number }
+
 /** Socket.IO, server → client. Deltas arrive coalesced in one `live:batch` per flush. */
 export interface Snapshot {
   serverTime: number;
@@ -150,6 +157,8 @@ export interface Snapshot {
   /** live incidents in scope plus those resolved or closed in the last 24 h */
   incidents: IncidentView[];
   flood: FloodStatus;
+  /** absent from a server before it: on time */
+  delivery?: DeliveryStatus;
 }
 export interface LiveBatch {
   sensors: (SensorView & { depot: string })[];
@@ -161,6 +170,8 @@ export interface LiveBatch {
   /** incidents that changed, each complete with its alarms and timeline */
   incidents?: IncidentView[];
   flood?: FloodStatus;
+  /** when the delivery lateness changed (a step of 5 s) */
+  delivery?: DeliveryStatus;
 }
 /**
  * Every live message on a socket carries `seq`, counting from 1 on each new connection, so a board can

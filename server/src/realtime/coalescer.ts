@@ -13,6 +13,7 @@ export class Coalescer {
   private alarms = new Map<string, NonNullable<LiveBatch['alarms']>[number]>();
   private incidents = new Map<string, NonNullable<LiveBatch['incidents']>[number]>();
   private flood: LiveBatch['flood'] | null = null;
+  private delivery: LiveBatch['delivery'] | null = null;
 
   add(batch: LiveBatch, visible: (depotId: string) => boolean): void {
     for (const s of batch.sensors) if (visible(s.depot)) this.sensors.set(`${s.depot}/${s.id}`, s);
@@ -20,6 +21,7 @@ export class Coalescer {
     for (const d of batch.depots) if (visible(d.id)) this.depots.set(d.id, d);
     for (const a of batch.alarms ?? []) if (visible(a.depot)) this.alarms.set(a.id, a);
     for (const i of batch.incidents ?? []) if (visible(i.depot)) this.incidents.set(i.id, i);
+    if (batch.delivery) this.delivery = batch.delivery;
     if (batch.regions.length > 0) {
       const regions = batch.regions.filter((r) => r.depots.some(visible));
       if (regions.length > 0) this.regions = regions;
@@ -32,7 +34,7 @@ export class Coalescer {
   }
 
   get size(): number {
-    return this.sensors.size + this.cameras.size + this.depots.size + (this.regions ? 1 : 0) + this.alarms.size + this.incidents.size + (this.flood ? 1 : 0);
+    return this.sensors.size + this.cameras.size + this.depots.size + (this.regions ? 1 : 0) + this.alarms.size + this.incidents.size + (this.flood ? 1 : 0) + (this.delivery ? 1 : 0);
   }
 
   /** everything buffered as one batch, or null when there is nothing to send */
@@ -42,6 +44,7 @@ export class Coalescer {
     if (this.alarms.size) out.alarms = [...this.alarms.values()];
     if (this.incidents.size) out.incidents = [...this.incidents.values()];
     if (this.flood) out.flood = this.flood;
+    if (this.delivery) out.delivery = this.delivery;
     this.sensors.clear();
     this.cameras.clear();
     this.depots.clear();
@@ -49,6 +52,7 @@ export class Coalescer {
     this.incidents.clear();
     this.regions = null;
     this.flood = null;
+    this.delivery = null;
     return out;
   }
 

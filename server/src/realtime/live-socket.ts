@@ -158,7 +158,7 @@ export function attachLiveSockets(io: LiveServer, deps: LiveSocketDeps) {
      * up with only the latest values once its transport drains.
      */
     publish(batch: LiveBatch): void {
-      if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length > 0) {
+      if (batch.sensors.length + batch.cameras.length + batch.depots.length + batch.regions.length > 0 || batch.delivery) {
         // regions roll up only what each client may see; clients with the same scope share one computation
         const regionsByScope = new Map<string, LiveBatch['regions']>();
         for (const socket of io.sockets.sockets.values()) {

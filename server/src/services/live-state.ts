@@ -1,5 +1,5 @@
 import type {
-  CameraView, CollectorView, DepotDetail, DepotSummary, LiveBatch, RegionSummary, SensorView, Snapshot,
+  CameraView, CollectorView, DeliveryStatus, DepotDetail, DepotSummary, LiveBatch, RegionSummary, SensorView, Snapshot,
 } from '../contracts/api.js';
 import type { AcceptedMessage } from '../contracts/telemetry.js';
 import {
@@ -50,6 +50,9 @@ interface DepotCache {
   summaryKey: string;
 }
 
+/** whole seconds in steps of 5, and 0 below 5 s: a board is told when the lateness moves a step, not every tick */
+export const deliveryStep = (lateMs: number): number => (lateMs < 5000 ? 0 : Math.floor(lateMs / 5000) * 5);
+
 /**
  * The latest value and status of every configured device, and each depot's readiness (SPEC §6).
  * A message re-evaluates only its own device at the next tick; every second all devices are
@@ -67,6 +70,9 @@ export function createLiveState(deps: {
   const startedAt = deps.clock.now();
   /** how late messages arrive: a centre that fell behind does not call the devices it hears late silent */
   const lag: DeliveryLag = createDeliveryLag();
+  /** the delivery lateness boards were last told (s, steps of 5) */
+  let toldLateS = 0;
+  const deliveryNow = (): DeliveryStatus => ({ lateS: deliveryStep(lag.lateness(deps.clock.now())) });
 
   const cacheOf = (depotId: string): DepotCache => {
     let c = depots.get(depotId);
@@ -263,6 +269,11 @@ export function createLiveState(deps: {
       }
       if (before !== c.summary.readiness) readinessChanged = true;
     }
+    const delivery = deliveryNow();
+    if (delivery.lateS !== toldLateS) {
+      toldLateS = delivery.lateS;
+      batch.delivery = delivery;
+    }
     if (readinessChanged || regions.length === 0) {
       regions = computeRegions();
       batch.regions = regions;
@@ -332,10 +343,11 @@ export function createLiveState(deps: {
       deps.index().site.depots.filter((d) => visible(d.id)).map((d) => depots.get(d.id)?.summary ?? detailOf(d.id)).filter((d): d is DepotSummary => !!d).map(toSummary),
     /** region roll-ups over the visible depots only; the unfiltered roll-up is shared by everyone who sees all */
     regions: (visible?: (id: string) => boolean): RegionSummary[] => (visible ? regionsFor(visible) : regions.length ? regions : computeRegions()),
-    snapshot(visible: (id: string) => boolean): Pick<Snapshot, 'serverTime' | 'regions' | 'depots'> {
+    snapshot(visible: (id: string) => boolean): Pick<Snapshot, 'serverTime' | 'regions' | 'depots' | 'delivery'> {
       const site = deps.index().site;
       return {
         serverTime: deps.clock.now(),
+        delivery: deliveryNow(),
         regions: this.regions(visible),
         depots: site.depots.filter((d) => visible(d.id)).map((d) => detailOf(d.id)).filter((d): d is DepotDetail => !!d),
       };

@@ -1,7 +1,7 @@
 // The board's only door to the server's wire contract: components and transforms import from here,
 // so a contract change shows up in one import list. Type-only: nothing from the server is bundled.
 export type {
-  CameraView, ClientToServerEvents, CollectorView, DepotDetail, DepotSummary, DeviceStatus, HistoryResponse,
+  CameraView, ClientToServerEvents, CollectorView, DeliveryStatus, DepotDetail, DepotSummary, DeviceStatus, HistoryResponse,
   LiveBatch, LoginRequest, LoginResponse, MeResponse, ReadinessLevel, Reason, ReasonCode, RegionSummary, Role,
   SensorView, ServerToClientEvents, Severity, Snapshot, ZoneView, ApiError, LiveSnapshot, SequencedBatch, RateLimitedReply, ChangePasswordRequest,
 } from '../../../server/src/contracts/api.js';

@@ -40,6 +40,8 @@ export const en: Dictionary = {
   'banner.retrying': 'Trying to reconnect…',
   'banner.reloading': 'RELOADING…',
   'banner.reloadingDetail': 'part of the live feed was missed; fetching everything again from the server',
+  'banner.late': 'Data {age} late',
+  'banner.lateDetail': 'the server is not keeping up: readings on screen are about {age} old; devices are not called silent for this delay',
   'view.loadFailed': 'This page could not be loaded from the server. Check the connection, then reload.',
   'view.retry': 'Reload',
   'ended.title': 'SESSION ENDED',

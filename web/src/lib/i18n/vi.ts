@@ -41,6 +41,8 @@ export const vi = {
   'banner.retrying': 'Đang thử kết nối lại…',
   'banner.reloading': 'ĐANG TẢI LẠI…',
   'banner.reloadingDetail': 'một phần dữ liệu trực tiếp bị lỡ; đang lấy lại toàn bộ từ máy chủ',
+  'banner.late': 'Dữ liệu về chậm {age}',
+  'banner.lateDetail': 'máy chủ xử lý không kịp: số đo trên màn hình là của khoảng {age} trước; thiết bị không bị coi là mất tín hiệu vì độ chậm này',
   'view.loadFailed': 'Không tải được trang này từ máy chủ. Kiểm tra kết nối rồi tải lại.',
   'view.retry': 'Tải lại',
   'ended.title': 'PHIÊN ĐĂNG NHẬP ĐÃ KẾT THÚC',

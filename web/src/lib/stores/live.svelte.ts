@@ -27,6 +27,8 @@ export class LiveStore {
   /** live incidents in scope and those resolved or closed in the last 24 h */
   readonly incidents: IncidentView[] = $derived(this.data ? Object.values(this.data.incidents) : []);
   readonly flood: FloodStatus | null = $derived(this.data?.flood ?? null);
+  /** seconds by which readings reach the centre late (0: on time) */
+  readonly lateS: number = $derived(this.data?.delivery.lateS ?? 0);
   /** true while what is on screen may no longer be true */
   readonly stale: boolean = $derived(this.connection.status !== 'live' || this.reloading);
 

@@ -1,4 +1,4 @@
-import type { AlarmView, DepotDetail, DepotSummary, FloodStatus, IncidentView, LiveBatch, RegionSummary, Snapshot } from '../types.js';
+import type { AlarmView, DeliveryStatus, DepotDetail, DepotSummary, FloodStatus, IncidentView, LiveBatch, RegionSummary, Snapshot } from '../types.js';
 
 /**
  * The board's picture of the world: a snapshot, then coalesced batches applied on top.
@@ -13,6 +13,8 @@ export interface LiveData {
   /** live incidents and those resolved or closed in the last 24 h, by id */
   incidents: Readonly<Record<string, IncidentView>>;
   flood: FloodStatus | null;
+  /** how late readings reach the centre (0: on time) */
+  delivery: DeliveryStatus;
   /** server clock minus browser clock at the last snapshot, to age timestamps on a skewed kiosk PC */
   skewMs: number;
 }
@@ -25,6 +27,7 @@ export function fromSnapshot(s: Snapshot, receivedAt: number): LiveData {
     alarms: Object.fromEntries((s.alarms ?? []).map((a) => [a.id, a])),
     incidents: Object.fromEntries((s.incidents ?? []).map((i) => [i.id, i])),
     flood: s.flood ?? null,
+    delivery: s.delivery ?? { lateS: 0 },
     skewMs: s.serverTime - receivedAt,
   };
 }
@@ -53,7 +56,7 @@ export function applyBatch(state: LiveData, b: LiveBatch): LiveData {
 
   const regions = b.regions.length === 0 ? state.regions : { ...state.regions, ...Object.fromEntries(b.regions.map((r) => [r.id, r])) };
   return {
-    ...state, depots, regions, alarms: applyAlarms(state.alarms, b.alarms), incidents: applyIncidents(state.incidents, b.incidents), flood: b.flood ?? state.flood,
+    ...state, depots, regions, alarms: applyAlarms(state.alarms, b.alarms), incidents: applyIncidents(state.incidents, b.incidents), flood: b.flood ?? state.flood, delivery: b.delivery ?? state.delivery,
   };
 }
 
