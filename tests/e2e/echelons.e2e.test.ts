@@ -86,6 +86,17 @@ describe('echelons on the board', () => {
       expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
       await p.close();
     }
+    // a portrait tablet, one column: a unit picked at the tree's end is edited in view, not below the tree
+    const portrait = { width: 800, height: 1280 };
+    const p = await signIn(token, '#/engineer/units', portrait);
+    await p.waitForSelector('[data-testid="units-tree"]', { timeout: 30_000 });
+    await p.locator('[data-testid="units-node-QK3-F4"]').scrollIntoViewIfNeeded();
+    await p.click('[data-testid="units-node-QK3-F4"]');
+    await p.waitForSelector('[data-testid="units-new-id"]');
+    const box = await p.locator('[data-testid="units-new-id"]').boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= portrait.height, JSON.stringify(box)).toBe(true);
+    await p.screenshot({ path: join(OUT, 'engineer-units-800x1280.png') });
+    await p.close();
   });
 
   it('the admin’s wall of 200 depots in 3 regions × 4 units accounts for every depot at 1080p', { timeout: 120_000 }, async () => {
