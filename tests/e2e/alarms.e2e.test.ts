@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentView, UserView } from '../../server/src/contracts/alarms.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * Alarms end to end, as the people who handle them see it: the real server in this process (no
@@ -17,7 +18,6 @@ import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js'
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const NOTE = 'Kiểm tra cùng đồng chí Hùng, đầu báo bám bụi';
 const USERS = [
   { username: 'guard101', password: 'guard-101-password', role: 'guard', depots: ['K101'] },
@@ -42,10 +42,7 @@ async function screen(user: (typeof USERS)[number], viewport: { width: number; h
   ctx.on('request', (r) => { requests.push(r.url()); });
   const page = await ctx.newPage();
   page.on('websocket', (w) => { requests.push(w.url()); });
-  await page.goto(`${ts!.base}/`);
-  await page.fill('[data-testid="login-username"]', user.username);
-  await page.fill('[data-testid="login-password"]', user.password);
-  await page.click('[data-testid="login-submit"]');
+  await submitSignIn(page, ts!.base, user);
   return page;
 }
 
@@ -55,8 +52,6 @@ const smoke = (sensor: string, value: 0 | 1) =>
   ts!.mqtt.publishAsync(`depots/K101/sensors/${sensor}`, JSON.stringify({ kind: 'smoke', value }), { qos: 1 });
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0' }, tickMs: 100 });
   host = new URL(ts.base).host;
@@ -65,11 +60,7 @@ beforeAll(async () => {
     const r = await ts.api<UserView>('/api/users', adminToken, { method: 'POST', body: JSON.stringify({ ...u, mustChangePassword: false }) });
     expect(r.status).toBe(201);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
   [wall, guard, other, desk] = await Promise.all([
     screen(USERS[3], { width: 1920, height: 1080 }),
     screen(USERS[0], { width: 1024, height: 768 }),
@@ -219,7 +210,7 @@ describe('alarms from the sensor to the guard and back to the wall', () => {
 
   it('asks for a tap when the browser blocks sound, and the tap enables it', async () => {
     // a wall that reboots straight into the board (saved token, nobody touched it) starts with audio blocked
-    const strict = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const strict = await launchBrowser();
     try {
       const token = await ts!.login('wall', USERS[3].password);
       const ctx = await strict.newContext({ viewport: { width: 1920, height: 1080 } });

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSiteConfig } from '../../config/loader.js';
 import { ADMIN_PASSWORD, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { launchBrowser } from '../helpers/board.js';
 
 /**
  * The board end to end: the real server (embedded broker, stores, simulator) in this process on
@@ -14,7 +15,6 @@ import { ADMIN_PASSWORD, startTestSystem, type TestSystem } from '../helpers/sys
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const SIMULATED = 4; // K101…K104 report; the others stay "unknown", which the board must show too
 const depotIds = loadSiteConfig(join(ROOT, 'config')).depots.map((d) => d.id);
 
@@ -25,17 +25,10 @@ let host = '';
 const requests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) {
-    throw new Error(`dist/web/index.html is missing: build the board first (npx vite build, or scripts/test.sh which does it)`);
-  }
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (scripts/test.sh does)`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: String(SIMULATED), SIMULATE_SCALE: '0.1' }, tickMs: 100 });
   host = new URL(ts.base).host;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('request', (r) => requests.push(r.url()));
   page.on('websocket', (w) => requests.push(w.url()));

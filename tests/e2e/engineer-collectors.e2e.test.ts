@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningConfigView } from '../../server/src/contracts/config.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * The engineer's collectors and discovered tabs in Chromium against the whole running system (embedded
@@ -14,7 +15,6 @@ import { startTestSystem, type TestSystem } from '../helpers/system.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const ENGINEER = { username: 'kysu', password: 'kỹ sư trực ca đêm 2026' };
 
 let ts: TestSystem | undefined;
@@ -24,8 +24,6 @@ let page: Page;
 const pub = (topic: string, payload: unknown) => ts!.mqtt.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '4', SIMULATE_SCALE: '0.2' }, tickMs: 100 });
   const admin = await ts.login();
@@ -41,7 +39,7 @@ beforeAll(async () => {
   await pub('depots/K102/sensors/A-T1', { kind: 'temperature', value: 21, ts: Date.now() + 3_600_000 });
   await pub('depots/K101/sensors/A-T9', { kind: 'temperature', value: 27.3, unit: 'C' });
   await pub('depots/K101/cameras/CAM-X/health', { online: true, fps: 25 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 });
 
@@ -52,10 +50,7 @@ afterAll(async () => {
 
 describe('the engineer\'s collectors and discovered devices', () => {
   it('lands on the collectors tab: a depot\'s collector, its configuration behind the centre\'s, a rejection reason and its sample', async () => {
-    await page.goto(`${ts!.base}/`);
-    await page.fill('[data-testid="login-username"]', ENGINEER.username);
-    await page.fill('[data-testid="login-password"]', ENGINEER.password);
-    await page.click('[data-testid="login-submit"]');
+    await submitSignIn(page, ts!.base, ENGINEER);
     await page.waitForSelector('[data-testid="collectors-table"]', { timeout: 15_000 });
     expect(await page.evaluate(() => location.hash)).toBe('#/engineer/collectors');
     const k102 = page.locator('[data-testid="collector-K102"]');

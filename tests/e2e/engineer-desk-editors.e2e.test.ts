@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView, IncidentView, UserView } from '../../server/src/contracts/alarms.js';
 import type { RunningConfigView } from '../../server/src/contracts/config.js';
 import type { TelemetryPoint } from '../../server/src/contracts/telemetry.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * Issue 8, the desk's editors in Chromium against the whole running system: an engineer creates a rule of
@@ -18,7 +19,6 @@ import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js'
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const DAY = 86_400_000;
 const ENGINEER = { username: 'kysu2', password: 'kỹ sư cấu hình kho 2026', role: 'engineer', depots: null } as const;
 
@@ -40,10 +40,7 @@ async function signIn(tab: string): Promise<Page> {
   const context = await browser!.newContext({ viewport: { width: 1920, height: 1080 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ts!.base });
   const page = await context.newPage();
-  await page.goto(`${ts!.base}/`);
-  await page.fill('[data-testid="login-username"]', ENGINEER.username);
-  await page.fill('[data-testid="login-password"]', ENGINEER.password);
-  await page.click('[data-testid="login-submit"]');
+  await submitSignIn(page, ts!.base, ENGINEER);
   await page.waitForSelector('[data-testid="engineer-view"]', { timeout: 20_000 });
   await page.click(`[data-testid="engineer-tab-${tab}"]`);
   return page;
@@ -61,8 +58,6 @@ async function mqttLogin(depot: string, password: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0' }, tickMs: 100 });
   const admin = await ts.login();
@@ -71,10 +66,7 @@ beforeAll(async () => {
   eng = await ts.login(ENGINEER.username, ENGINEER.password);
   const now = Date.now();
   await ts.system.store.write(history(now - 7 * DAY - 60_000, now - 1000));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

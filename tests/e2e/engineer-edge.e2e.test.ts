@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigChangeResult, RunningConfigView } from '../../server/src/contracts/config.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { launchBrowser } from '../helpers/board.js';
 
 /**
  * The engineer's Edge tab (#/engineer/edge) in Chromium against the whole running system: K101's edge device
@@ -14,7 +15,6 @@ import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js'
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM = '/usr/bin/chromium';
 const ENGINEER = { username: 'kysu-edge', password: 'kỹ sư thu thập tại kho 2026' };
 
 let ts: TestSystem | undefined;
@@ -23,13 +23,11 @@ let page: Page;
 let admin = '';
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   ts = await startTestSystem({ env: { WEB_DIR }, tickMs: 100 });
   admin = await ts.login();
   const r = await ts.api('/api/users', admin, { method: 'POST', body: JSON.stringify({ ...ENGINEER, role: 'engineer', depots: null, mustChangePassword: false }) });
   expect(r.status).toBe(201);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 });
 

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteAlarmStore } from '../../server/src/adapters/sqlite/alarm-store.js';
 import { openStateDb } from '../../server/src/adapters/sqlite/state-db.js';
 import type { AuditInput } from '../../server/src/ports/alarm-store.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
+import { launchBrowser } from '../helpers/board.js';
 
 /**
  * The engineer's Maintenance and Alarm-health tabs in Chromium, on the demo site with four simulated
@@ -17,7 +18,6 @@ import { startTestSystem, type TestSystem } from '../helpers/system.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM = '/usr/bin/chromium';
 const H = 3_600_000;
 
 /** 14 days of transitions: a noisy fence alarm, a chattering door, a humidity alarm standing for days, one shelved */
@@ -45,8 +45,6 @@ let dataDir = '';
 let engineer = '';
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found`);
   mkdirSync(DOCS, { recursive: true });
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'dw-e2e-eng-'));
@@ -62,10 +60,7 @@ beforeAll(async () => {
   const plan = (b: unknown) => ts!.api('/api/maintenance/recurring', engineer, { method: 'POST', body: JSON.stringify(b) });
   expect((await plan({ depot: 'K102', device: { type: 'sensor', id: 'T1-SM1' }, reason: 'Kiểm tra đầu báo khói định kỳ', recurrence: { kind: 'monthly', on: { day: 'last' }, start: '08:00', durationMin: 240 } })).status).toBe(201);
   expect((await plan({ depot: 'K103', reason: 'Bảo dưỡng máy phát', recurrence: { kind: 'monthly', on: { nth: 1, weekday: 1 }, start: '07:30', durationMin: 180 }, until: Date.now() + 180 * 24 * H })).status).toBe(201);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   // the depots' zone: the board shows times as the people at the depots read them
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Asia/Ho_Chi_Minh', locale: 'vi-VN' });
 }, 120_000);

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserView } from '../../server/src/contracts/alarms.js';
 import type { DiscoveredView } from '../../server/src/contracts/collectors.js';
 import type { RunningConfigView } from '../../server/src/contracts/config.js';
 import type { TelemetryPoint } from '../../server/src/contracts/telemetry.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * Issue 8 end to end, as an engineer does it: a temperature sensor nobody configured reports at K101
@@ -21,7 +22,6 @@ import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js'
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const DAY = 86_400_000;
 const ENGINEER = { username: 'eng', password: 'engineer-password-1', role: 'engineer', depots: null } as const;
 const WALL = { username: 'wall', password: 'wall-display-password', role: 'display', depots: null } as const;
@@ -43,16 +43,11 @@ function history(from: number, to: number): TelemetryPoint[] {
 
 async function signIn(user: { username: string; password: string }, viewport: { width: number; height: number }): Promise<Page> {
   const page = await (await browser!.newContext({ viewport })).newPage();
-  await page.goto(`${ts!.base}/`);
-  await page.fill('[data-testid="login-username"]', user.username);
-  await page.fill('[data-testid="login-password"]', user.password);
-  await page.click('[data-testid="login-submit"]');
+  await submitSignIn(page, ts!.base, user);
   return page;
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0' }, tickMs: 100 });
   admin = await ts.login();
@@ -61,10 +56,7 @@ beforeAll(async () => {
     expect(r.status).toBe(201);
   }
   eng = await ts.login(ENGINEER.username, ENGINEER.password);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

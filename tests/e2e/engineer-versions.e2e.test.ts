@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigChangeResult, RunningConfigView } from '../../server/src/contracts/config.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * The engineer's versions and equipment tabs in Chromium against the whole running system (embedded broker,
@@ -15,7 +16,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM = '/usr/bin/chromium';
 const ENGINEER = { username: 'kysu', password: 'kỹ sư trực ca đêm 2026' };
 const RENAMED = 'Kho đạn K101 (đổi tên thử)';
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -27,8 +27,6 @@ let admin = '';
 let registered = 0;
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '4', SIMULATE_SCALE: '0.2' }, tickMs: 100 });
   admin = await ts.login();
@@ -52,7 +50,7 @@ beforeAll(async () => {
   next.depots.find((d) => d.id === 'K101')!.name = RENAMED;
   const put = await ts.api<ConfigChangeResult>('/api/config', admin, { method: 'PUT', body: JSON.stringify({ config: next, baseVersion: running.n, comment: 'Đổi tên kho K101' }) });
   expect(put.status).toBe(200);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 });
 
@@ -63,10 +61,7 @@ afterAll(async () => {
 
 describe('the engineer\'s versions and equipment register', () => {
   it('sees the change as the newest version with its diff, rolls back, and the board shows the old name', async () => {
-    await page.goto(`${ts!.base}/`);
-    await page.fill('[data-testid="login-username"]', ENGINEER.username);
-    await page.fill('[data-testid="login-password"]', ENGINEER.password);
-    await page.click('[data-testid="login-submit"]');
+    await submitSignIn(page, ts!.base, ENGINEER);
     await page.waitForSelector('[data-testid="engineer-view"]', { timeout: 15_000 });
     await page.goto(`${ts!.base}/#/engineer/versions`);
     const renamed = registered + 1;
@@ -140,10 +135,7 @@ describe('the engineer\'s versions and equipment register', () => {
     // the desk is code-split from the wall and the guard console; a broken link must not leave a blank page
     const fresh = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
     await fresh.route('**/assets/EngineerView-*.js', (route) => route.abort('connectionfailed'));
-    await fresh.goto(`${ts!.base}/`);
-    await fresh.fill('[data-testid="login-username"]', ENGINEER.username);
-    await fresh.fill('[data-testid="login-password"]', ENGINEER.password);
-    await fresh.click('[data-testid="login-submit"]');
+    await submitSignIn(fresh, ts!.base, ENGINEER);
     await fresh.waitForSelector('[data-route]', { timeout: 10_000 });
     await fresh.goto(`${ts!.base}/#/engineer/versions`);
     const notice = await fresh.waitForSelector('[data-testid="view-load-failed"]', { timeout: 10_000 });

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * The demo's first start in Chromium: the admin signs in with the generated password, is asked (in
@@ -10,17 +10,14 @@ import { startTestSystem, type TestSystem } from '../helpers/system.js';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
-const CHROMIUM = '/usr/bin/chromium';
 
 let ts: TestSystem | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0', ADMIN_PASSWORD: '' }, tickMs: 100 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });
 
@@ -32,10 +29,7 @@ afterAll(async () => {
 describe('first login with the generated admin password', () => {
   it('asks for a new password, refuses a weak one, then shows the wall', async () => {
     const generated = ts!.system.generatedAdminPassword as string;
-    await page.goto(`${ts!.base}/`);
-    await page.fill('[data-testid="login-username"]', 'admin');
-    await page.fill('[data-testid="login-password"]', generated);
-    await page.click('[data-testid="login-submit"]');
+    await submitSignIn(page, ts!.base, { username: 'admin', password: generated });
     await page.waitForSelector('[data-testid="password-form"]');
     expect(await page.textContent('h1')).toBe('Đổi mật khẩu');
     // the password just typed is already in the "current" field

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserView } from '../../server/src/contracts/alarms.js';
 import { ADMIN_PASSWORD, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * Issue 9, items 2 and 3, in Chromium against the real server (no simulator: only what the test publishes):
@@ -14,7 +15,6 @@ import { ADMIN_PASSWORD, startTestSystem, type TestSystem } from '../helpers/sys
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 
 // the words of the server's English sentences (server/src/domain/reason-text.ts) and of its old fallbacks
 const ENGLISH = /\b(offline|recording|above|below|limit|tamper|video loss|not reporting|smoke|door open|motion|fence|water|mains|collector|changing|schedule|no data|cameras)\b|\bin (?=[A-ZĐ])/i;
@@ -26,23 +26,15 @@ let adminToken = '';
 async function login(username: string, password: string, hash = '#/'): Promise<Page> {
   const ctx = await browser!.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await ctx.newPage();
-  await page.goto(`${ts!.base}/${hash}`);
-  await page.fill('[data-testid="login-username"]', username);
-  await page.fill('[data-testid="login-password"]', password);
-  await page.click('[data-testid="login-submit"]');
+  await submitSignIn(page, ts!.base, { username: username, password: password }, hash);
   return page;
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0' }, tickMs: 100 });
   adminToken = await ts.login();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

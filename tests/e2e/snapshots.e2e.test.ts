@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserView } from '../../server/src/contracts/alarms.js';
 import { snapshotRequestPayloadSchema, snapshotTopics } from '../../server/src/contracts/snapshots.js';
 import { FFMPEG_BIN } from '../helpers/rtsp-camera.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * Alarm verification by picture, in Debian's Chromium: smoke at K101's store A (cameras CAM03 and CAM11). The
@@ -18,7 +19,6 @@ import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js'
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM = '/usr/bin/chromium';
 const GUARD = { username: 'guard101', password: 'guard-101-password-long', role: 'guard', depots: ['K101'] };
 const DUTY = { username: 'duty', password: 'duty-officer-password-long', role: 'officer', depots: null };
 const WALL = { username: 'wall1', password: 'wall-display-password-long', role: 'display', depots: 'all' };
@@ -30,10 +30,7 @@ const answered: string[] = [];
 
 async function screen(user: { username: string; password: string }, viewport: { width: number; height: number }, hash = ''): Promise<Page> {
   const page = await (await browser!.newContext({ viewport })).newPage();
-  await page.goto(`${ts!.base}/`);
-  await page.fill('[data-testid="login-username"]', user.username);
-  await page.fill('[data-testid="login-password"]', user.password);
-  await page.click('[data-testid="login-submit"]');
+  await submitSignIn(page, ts!.base, user);
   if (hash) {
     await page.waitForSelector('[data-testid="login-submit"]', { state: 'detached', timeout: 15_000 });
     await page.evaluate((h) => { location.hash = h; }, hash);
@@ -47,8 +44,6 @@ function frame(source: string): Buffer {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(DOCS, { recursive: true });
   pictures.set('CAM03', frame('testsrc2=size=1280x720'));
   pictures.set('CAM11', frame('smptehdbars=size=1280x720'));
@@ -67,10 +62,7 @@ beforeAll(async () => {
     answered.push(camera);
     void ts!.mqtt.publishAsync(snapshotTopics.snapshot('depots', 'K101', camera), jpeg, { qos: 1 });
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

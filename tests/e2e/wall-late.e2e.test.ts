@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SensorKind } from '../../server/src/contracts/telemetry.js';
 import { FakeClock, startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * A wall that never lies when the centre falls behind: readings that reach the centre 40 s late say so on
@@ -14,7 +15,6 @@ import { FakeClock, startTestSystem, waitFor, type TestSystem } from '../helpers
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const clock = new FakeClock();
 let ts: TestSystem | undefined;
 let browser: Browser | undefined;
@@ -30,12 +30,10 @@ async function send(depot: string, age: number): Promise<void> {
 let admin = '';
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npx vite build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
   mkdirSync(OUT, { recursive: true });
   ts = await startTestSystem({ env: { WEB_DIR }, tickMs: 100, clock });
   admin = await ts.login();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 });
 afterAll(async () => {
@@ -47,10 +45,7 @@ describe('the wall when the centre falls behind', () => {
   it('says how late the data is, keeps the late devices reported, and drops the notice when it is over', async () => {
     await send('K101', 0);
     await send('K102', 0);
-    await page.goto(`${ts!.base}/`);
-    await page.fill('[data-testid="login-username"]', 'admin');
-    await page.fill('[data-testid="login-password"]', 'test-admin-password');
-    await page.click('[data-testid="login-submit"]');
+    await submitSignIn(page, ts!.base, { username: 'admin', password: 'test-admin-password' });
     await page.waitForSelector('[data-testid="wall-view"]', { timeout: 15_000 });
     expect(await page.locator('[data-testid="late-banner"]').count()).toBe(0);
 

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { createSimulator, type Simulator } from '../../collectors/src/simulator/simulator.js';
 import { silentLogger } from '../../server/src/adapters/logger.js';
+import { checkPrerequisites, launchBrowser, ROOT, WEB_DIR } from './board.js';
 import { ADMIN_PASSWORD, startTestSystem, type TestSystem } from './system.js';
 import { wallSite } from './wall-site.js';
 
@@ -11,20 +11,9 @@ import { wallSite } from './wall-site.js';
  * and Debian's Chromium logged in on it. Shared by the wall's e2e tests, the screenshot tool and the
  * bench/soak scripts, so what is measured is what is tested.
  */
-export const ROOT = resolve(import.meta.dirname, '../..');
-export const WEB_DIR = join(ROOT, 'dist/web');
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info',
-];
+export { ROOT };
 
 export interface WallHarness { ts: TestSystem; browser: Browser; stop(): Promise<void> }
-
-export function checkPrerequisites(): void {
-  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('dist/web/index.html is missing: build the board first (npm run build)');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (scripts/test.sh does)`);
-}
 
 /** `outline`: draw config/examples/vietnam-outline.geojson under the depots (config `map:`) */
 export async function startWall(n: number, opts: { scale?: number; tickMs?: number; env?: Record<string, string>; outline?: boolean; units?: number; regions?: number } = {}): Promise<WallHarness> {
@@ -51,7 +40,8 @@ export async function startWall(n: number, opts: { scale?: number; tickMs?: numb
       }
     }
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // precise memory: the soak reads the JS heap after a forced GC
+  const browser = await launchBrowser(['--enable-precise-memory-info']);
   return {
     ts, browser,
     async stop() {
