@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EchelonNodeView } from '../../server/src/contracts/echelons.js';
 import { injectFaults, openWall, ROOT, startWall, type WallHarness } from '../helpers/wall-harness.js';
+import { docShot } from '../helpers/board.js';
 
 /**
  * Issue 8 part 5 in Chromium: 200 simulated depots in 3 military regions × 4 divisions. A guard scoped
@@ -11,7 +12,6 @@ import { injectFaults, openWall, ROOT, startWall, type WallHarness } from '../he
  * tree with its roll-ups; and the admin's wall of all 200 still accounts for every depot at 1080p.
  */
 const OUT = join(ROOT, 'test-results');
-const DOCS = join(ROOT, 'docs');
 let h: WallHarness;
 const UNIT = 'QK2-F3';
 
@@ -64,7 +64,7 @@ describe('echelons on the board', () => {
     await page.click('[data-testid="units-node-QK1-F2"]');
     await page.waitForSelector('[data-testid="units-new-id"]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^="depot-tile-"], [data-testid="units-tree"] [data-readiness], [data-testid="units-tree"] [data-level]').length > 30, undefined, { timeout: 30_000 });
-    await page.screenshot({ path: join(DOCS, 'engineer-units.png') });
+    await page.screenshot({ path: docShot('engineer-units.png') });
 
     // add a unit beneath it through the tab: a new configuration version, and the tree shows it
     await page.fill('[data-testid="units-new-id"]', 'QK1-F2-E1');

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView, IncidentView, UserView } from '../../server/src/contracts/alarms.js';
 import type { RunningConfigView } from '../../server/src/contracts/config.js';

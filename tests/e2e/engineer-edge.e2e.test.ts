@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigChangeResult, RunningConfigView } from '../../server/src/contracts/config.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
-import { launchBrowser } from '../helpers/board.js';
+import { docShot, launchBrowser } from '../helpers/board.js';
 
 /**
  * The engineer's Edge tab (#/engineer/edge) in Chromium against the whole running system: K101's edge device
@@ -14,7 +13,6 @@ import { launchBrowser } from '../helpers/board.js';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
-const DOCS = join(ROOT, 'docs');
 const ENGINEER = { username: 'kysu-edge', password: 'kỹ sư thu thập tại kho 2026' };
 
 let ts: TestSystem | undefined;
@@ -115,8 +113,7 @@ describe('the engineer’s edge collectors tab', () => {
     await page.waitForSelector(`${tid('edge-sync')}[data-sync="caught-up"]`, { timeout: 10_000 });
     expect(await page.textContent(tid('edge-sync'))).toContain(`đang chạy v${saved}: đã cập nhật`);
     await waitFor(async () => (await page.textContent(tid('edge-depot-K101')))?.includes('2 điểm · 0 UPS · 0 camera'), 5000, 'K101 listed with 2 points');
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: join(DOCS, 'engineer-edge.png') });
+    await page.screenshot({ path: docShot('engineer-edge.png') });
 
     // a UPS with a typed community: once saved the board gets only the mask, shown as "(không đổi)"; the collector the real one
     const SECRET = 'k101-ups-community-e2e';

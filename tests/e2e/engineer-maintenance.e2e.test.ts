@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteAlarmStore } from '../../server/src/adapters/sqlite/alarm-store.js';
 import { openStateDb } from '../../server/src/adapters/sqlite/state-db.js';
 import type { AuditInput } from '../../server/src/ports/alarm-store.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
-import { launchBrowser } from '../helpers/board.js';
+import { docShot, launchBrowser } from '../helpers/board.js';
 
 /**
  * The engineer's Maintenance and Alarm-health tabs in Chromium, on the demo site with four simulated
@@ -17,7 +17,6 @@ import { launchBrowser } from '../helpers/board.js';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
-const DOCS = join(ROOT, 'docs');
 const H = 3_600_000;
 
 /** 14 days of transitions: a noisy fence alarm, a chattering door, a humidity alarm standing for days, one shelved */
@@ -45,7 +44,6 @@ let dataDir = '';
 let engineer = '';
 
 beforeAll(async () => {
-  mkdirSync(DOCS, { recursive: true });
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'dw-e2e-eng-'));
   const db = openStateDb(join(dataDir, 'depotwatch.db'));
@@ -103,7 +101,7 @@ describe('the engineer plans maintenance and reads alarm health', () => {
     await page.locator('[data-testid="running-list"] tr', { hasText: 'K101' }).waitFor({ timeout: 10_000 });
     const windows = (await ts!.api<{ depot: string; recurringId?: number }[]>('/api/maintenance', engineer)).body;
     expect(windows.some((w) => w.depot === 'K101' && w.recurringId !== undefined)).toBe(true);
-    await page.screenshot({ path: join(DOCS, 'engineer-maintenance.png') });
+    await page.screenshot({ path: docShot('engineer-maintenance.png') });
   }, 60_000);
 
   it('the wall shows K101 in maintenance', async () => {
@@ -125,7 +123,7 @@ describe('the engineer plans maintenance and reads alarm health', () => {
     expect(await rows.first().textContent()).toContain('K103');
     expect(await page.locator('[data-testid="health-tiles"] canvas').count()).toBe(9);
     await page.waitForTimeout(300);
-    await page.screenshot({ path: join(DOCS, 'engineer-health.png') });
+    await page.screenshot({ path: docShot('engineer-health.png') });
     // the tablet and the 4K wall (the board scales with rem): the same page, looked at in test-results/
     for (const [width, height] of [[1280, 800], [3840, 2160]] as const) {
       await page.setViewportSize({ width, height });

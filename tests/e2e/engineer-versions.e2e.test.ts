@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigChangeResult, RunningConfigView } from '../../server/src/contracts/config.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
-import { launchBrowser, submitSignIn } from '../helpers/board.js';
+import { docShot, launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * The engineer's versions and equipment tabs in Chromium against the whole running system (embedded broker,
@@ -15,7 +15,6 @@ import { launchBrowser, submitSignIn } from '../helpers/board.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
 const OUT = join(ROOT, 'test-results');
-const DOCS = join(ROOT, 'docs');
 const ENGINEER = { username: 'kysu', password: 'kỹ sư trực ca đêm 2026' };
 const RENAMED = 'Kho đạn K101 (đổi tên thử)';
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -76,7 +75,7 @@ describe('the engineer\'s versions and equipment register', () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid="version-diff"] h3')?.textContent?.includes(`Phiên bản ${n} so`), registered);
     expect(await page.locator('[data-testid="diff-line"]').count()).toBeGreaterThanOrEqual(20); // 5 devices' register fields
     expect(await page.locator('[data-testid="diff-line"]').allTextContents()).toContain('+cảm biến A-T1 · mã định danh đặt VN-K101-A-T1');
-    await page.screenshot({ path: join(DOCS, 'engineer-versions.png') });
+    await page.screenshot({ path: docShot('engineer-versions.png') });
 
     await page.click('[data-testid="version-rollback"]');
     await page.waitForSelector('[data-testid="rollback-confirm"]');
@@ -108,7 +107,7 @@ describe('the engineer\'s versions and equipment register', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="equipment-row"]').length === 3, null, { timeout: 10_000 });
     expect(await page.locator('[data-testid="equipment-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code'))))
       .toEqual(['VN-K101-A-H1', 'VN-K101-A-T1', 'VN-K101-A-SM1']);
-    await page.screenshot({ path: join(DOCS, 'engineer-equipment.png') });
+    await page.screenshot({ path: docShot('engineer-equipment.png') });
     await page.fill('[data-testid="equipment-search"]', 'VN-K101-A-T1');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="equipment-row"]').length === 1, null, { timeout: 10_000 });
     const row = (await page.textContent('[data-testid="equipment-row"]')) ?? '';

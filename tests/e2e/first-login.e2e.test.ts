@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
 import { launchBrowser, submitSignIn } from '../helpers/board.js';

@@ -1,24 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserView } from '../../server/src/contracts/alarms.js';
 import { snapshotRequestPayloadSchema, snapshotTopics } from '../../server/src/contracts/snapshots.js';
 import { FFMPEG_BIN } from '../helpers/rtsp-camera.js';
 import { startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';
-import { launchBrowser, submitSignIn } from '../helpers/board.js';
+import { docShot, launchBrowser, submitSignIn } from '../helpers/board.js';
 
 /**
  * Alarm verification by picture, in Debian's Chromium: smoke at K101's store A (cameras CAM03 and CAM11). The
  * centre raises the alarm and asks the zone's cameras for a snapshot (`snapshot/request`); this test plays the
  * edge, answering each request with a real JPEG made by ffmpeg. The guard's tablet (1280×800) shows the picture
  * beside the alarm and enlarges it on a tap; the officer's desk (1080p) shows it beside the incident and in its
- * timeline; the depot view's camera card shows the latest. Screenshots go to docs/.
+ * timeline; the depot view's camera card shows the latest. Screenshots go to docs/ with UPDATE_SHOTS=1.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIR = join(ROOT, 'dist/web');
-const DOCS = join(ROOT, 'docs');
 const GUARD = { username: 'guard101', password: 'guard-101-password-long', role: 'guard', depots: ['K101'] };
 const DUTY = { username: 'duty', password: 'duty-officer-password-long', role: 'officer', depots: null };
 const WALL = { username: 'wall1', password: 'wall-display-password-long', role: 'display', depots: 'all' };
@@ -44,7 +42,6 @@ function frame(source: string): Buffer {
 }
 
 beforeAll(async () => {
-  mkdirSync(DOCS, { recursive: true });
   pictures.set('CAM03', frame('testsrc2=size=1280x720'));
   pictures.set('CAM11', frame('smptehdbars=size=1280x720'));
   ts = await startTestSystem({ env: { WEB_DIR, SIMULATE: '0' }, tickMs: 100 });
@@ -99,7 +96,7 @@ describe('camera snapshots on the board', () => {
     expect(caption).toContain('Nhà kho đạn A');
     expect(caption).toMatch(/Chụp lúc \d{2}:\d{2}:\d{2}/);
     expect(await guard.locator('[data-testid="snapshot-take"]').first().innerText()).toContain('Chụp ảnh ngay');
-    await guard.screenshot({ path: join(DOCS, 'guard-snapshot-tablet.png') });
+    await guard.screenshot({ path: docShot('guard-snapshot-tablet.png') });
 
     await thumb.locator('[data-testid="snapshot-open"]').click();
     const viewer = guard.locator('dialog[data-testid="snapshot-viewer"][open]');
@@ -129,7 +126,7 @@ describe('camera snapshots on the board', () => {
     await desk.waitForSelector('[data-testid="timeline-entry"][data-type="snapshot"] [data-testid="snapshot-thumb"]', { timeout: 10_000 });
     await desk.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="incident-snapshots"] img')].every((i) => i.complete && i.naturalWidth > 0));
     expect(await desk.locator('[data-testid="timeline-entry"][data-type="snapshot"]').first().innerText()).toContain('Ảnh chụp camera');
-    await desk.screenshot({ path: join(DOCS, 'desk-snapshot.png') });
+    await desk.screenshot({ path: docShot('desk-snapshot.png') });
 
     await desk.evaluate(() => { location.hash = '#/depot/K101'; });
     await desk.waitForSelector('[data-testid="camera-latest-CAM03"] img', { timeout: 10_000 });

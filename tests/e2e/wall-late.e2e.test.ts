@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SensorKind } from '../../server/src/contracts/telemetry.js';
 import { FakeClock, startTestSystem, waitFor, type TestSystem } from '../helpers/system.js';

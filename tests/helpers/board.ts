@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -34,4 +34,14 @@ export async function submitSignIn(page: Page, base: string, user: { username: s
   await page.fill('[data-testid="login-username"]', user.username);
   await page.fill('[data-testid="login-password"]', user.password);
   await page.click('[data-testid="login-submit"]');
+}
+
+/**
+ * Where an e2e test writes a screenshot the README shows: docs/ when asked (`UPDATE_SHOTS=1`, to refresh the
+ * README's pictures), else test-results/ beside the others, so an ordinary run leaves the tree clean.
+ */
+export function docShot(name: string): string {
+  const dir = join(ROOT, process.env.UPDATE_SHOTS ? 'docs' : 'test-results');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }
