@@ -77,12 +77,9 @@ export function createBacktestService(deps: {
   index: () => SiteIndex; telemetry: Pick<TelemetryStore, 'readings'>; clock: Clock; runner: ReplayRunner;
   /** each request's end: answered, refused (4xx), busy (too many at once), failed (503, a bug) or aborted by the client */
   onOutcome?: (outcome: BacktestOutcomeKind, seconds: number) => void;
-  /** backtests replaying at once; one more is refused (503 `busy`) rather than queued behind them */
-  maxRunning?: number;
   /** how many run now, at each start and end (a gauge on /metrics) */
   onRunning?: (n: number) => void;
 }) {
-  const maxRunning = deps.maxRunning ?? BACKTEST_MAX_RUNNING;
   let running = 0;
   async function run(req: BacktestRequest, signal?: AbortSignal): Promise<BacktestResponse> {
     const started = performance.now();
@@ -190,7 +187,8 @@ export function createBacktestService(deps: {
   return {
     async run(req: BacktestRequest, opts: { signal?: AbortSignal } = {}): Promise<BacktestResponse> {
       const started = performance.now();
-      if (running >= maxRunning) {
+      // one more than the bound is refused (503 `busy`) rather than queued behind the others
+      if (running >= BACKTEST_MAX_RUNNING) {
         deps.onOutcome?.('busy', 0);
         throw new BacktestError(503, 'busy', `${running} backtests are running, the most at once; try again when one has finished`, undefined, { running });
       }

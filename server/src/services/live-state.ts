@@ -51,7 +51,7 @@ interface DepotCache {
 }
 
 /** whole seconds in steps of 5, and 0 below 5 s: a board is told when the lateness moves a step, not every tick */
-export const deliveryStep = (lateMs: number): number => (lateMs < 5000 ? 0 : Math.floor(lateMs / 5000) * 5);
+const deliveryStep = (lateMs: number): number => (lateMs < 5000 ? 0 : Math.floor(lateMs / 5000) * 5);
 
 /**
  * The latest value and status of every configured device, and each depot's readiness (SPEC §6).
